@@ -1,0 +1,376 @@
+package io.wgate.core;
+
+import io.netty.buffer.ByteBuf;
+import io.wgate.core.cookie.CookieChecker;
+import io.wgate.core.limit.HandshakeQueue;
+import io.wgate.core.limit.HandshakeRateLimiter;
+import io.wgate.core.noise.StaticIdentity;
+import io.wgate.core.peer.Peer;
+import io.wgate.core.peer.PeerTimers;
+import io.wgate.core.route.AllowedIps;
+import io.wgate.core.route.IndexTable;
+import io.wgate.core.route.PeerTable;
+import io.wgate.core.route.Prefix;
+import io.wgate.core.session.Keypair;
+import io.wgate.core.wire.MessageType;
+import io.wgate.crypto.Bytes;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A WireGuard device without I/O: the sans-IO protocol engine. It has exactly three inputs,
+ * {@link #onDatagram} (a UDP payload from the network), {@link #onTunnelPacket} (an IP packet from
+ * the TUN device) and {@link #onTick} (time passed), and writes everything it produces to an
+ * {@link Outbox} the caller owns, so the I/O layer batches and flushes.
+ *
+ * <p>Transport data is processed as it arrives. Handshake messages are queued and processed by
+ * {@link #onTick} with a budget, so a flood of handshakes delays handshakes, never data; the queue
+ * depth is the "under load" signal that switches on cookies. The caller schedules ticks at
+ * {@link #nextDeadlineNanos()}.
+ *
+ * <p>Single-threaded: every method must be called from the one owner thread (an event loop);
+ * the counters ({@link #drops()}, the peers' byte counts) may be read from any thread.
+ */
+public final class Engine {
+
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+    final EngineConfig config;
+    final DropCounters drops = new DropCounters();
+    final PeerTable peers = new PeerTable();
+    final AllowedIps<Peer> allowedIps = new AllowedIps<>();
+    /** Receiver index to a {@link Peer} (its handshake in progress) or a {@link Keypair}. */
+    final IndexTable<Object> indices = new IndexTable<>();
+    final CookieChecker cookieChecker;
+    final HandshakeRateLimiter rateLimiter = new HandshakeRateLimiter();
+    final HandshakeQueue handshakeQueue;
+    final Consumer<Keypair> retireKeypair = this::retireKeypair;
+    final TransportSender sender;
+    final TransportReceiver receiver;
+    final HandshakeProcessor handshakes;
+
+    StaticIdentity identity;
+    int mtu;
+    private long earliestDeadlineNanos = Long.MAX_VALUE;
+    private boolean tickDue;
+
+    /** An engine with no identity and no peers. */
+    public Engine(EngineConfig config) {
+        this.config = config;
+        this.mtu = config.mtu();
+        this.cookieChecker = new CookieChecker(config.entropy());
+        this.handshakeQueue = new HandshakeQueue(config.handshakeQueueCapacity());
+        this.sender = new TransportSender(this);
+        this.receiver = new TransportReceiver(this);
+        this.handshakes = new HandshakeProcessor(this);
+    }
+
+    // ================================================================ the three inputs
+
+    /**
+     * A UDP payload arrived from {@code source}. Takes ownership of {@code datagram}. Transport data
+     * is decrypted and routed now; handshake messages are queued for {@link #onTick}.
+     */
+    public void onDatagram(long nowNanos, ByteBuf datagram, InetSocketAddress source, Outbox out) {
+        int type = MessageType.of(datagram);
+        if (type == MessageType.TRANSPORT) {
+            receiver.receive(nowNanos, datagram, source, out);
+            return;
+        }
+        if (type == MessageType.INVALID) {
+            drops.count(MessageType.hasValidHeader(datagram)
+                    ? DropReason.INVALID_MESSAGE_LENGTH : DropReason.MALFORMED_HEADER);
+            datagram.release();
+            return;
+        }
+        if (!handshakeQueue.offer(datagram, source)) {
+            drops.count(DropReason.HANDSHAKE_QUEUE_FULL);
+            datagram.release();
+            return;
+        }
+        tickDue = true;
+    }
+
+    /**
+     * An IP packet was read from the tunnel. Takes ownership of {@code packet}; its readable bytes
+     * are one IPv4 or IPv6 packet. When the buffer has {@value io.wgate.core.wire.Transport#HEADER_LENGTH}
+     * bytes of headroom before the reader index and room for padding plus the tag after it, the packet
+     * is framed and encrypted in place; otherwise it is copied once.
+     */
+    public void onTunnelPacket(long nowNanos, ByteBuf packet, Outbox out) {
+        sender.send(nowNanos, packet, out);
+    }
+
+    /**
+     * Time passed: processes queued handshake messages (at most the configured budget) and every
+     * timer due at {@code nowNanos}: retransmissions, keepalives, new handshakes, key zeroing.
+     */
+    public void onTick(long nowNanos, Outbox out) {
+        tickDue = false;
+        int budget = config.handshakesPerTick();
+        while (budget-- > 0 && handshakeQueue.poll()) {
+            ByteBuf message = handshakeQueue.polledMessage();
+            try {
+                handshakes.process(nowNanos, message, handshakeQueue.polledSender(), out);
+            } finally {
+                message.release();
+            }
+        }
+        long earliest = Long.MAX_VALUE;
+        List<Peer> all = peers.all();
+        for (int i = 0; i < all.size(); i++) {
+            Peer peer = all.get(i);
+            if (peer.takeKeepalivePending()) {
+                sender.sendKeepalive(nowNanos, peer, out);
+            }
+            int fired = peer.timers().expire(nowNanos);
+            if (fired != 0) {
+                onTimersFired(nowNanos, peer, fired, out);
+            }
+            earliest = Math.min(earliest, peer.timers().nextDeadlineNanos());
+        }
+        earliestDeadlineNanos = earliest;
+        if (!handshakeQueue.isEmpty()) {
+            tickDue = true;
+        }
+    }
+
+    /**
+     * When {@link #onTick} should run next: {@link Long#MIN_VALUE} when work is waiting now (queued
+     * handshakes, an owed keepalive), {@link Long#MAX_VALUE} when nothing is scheduled. May be early
+     * (a tick that finds nothing due is harmless), never late.
+     */
+    public long nextDeadlineNanos() {
+        return tickDue ? Long.MIN_VALUE : earliestDeadlineNanos;
+    }
+
+    // ================================================================ timers (whitepaper §6)
+
+    private void onTimersFired(long nowNanos, Peer peer, int fired, Outbox out) {
+        PeerTimers timers = peer.timers();
+        if ((fired & PeerTimers.RETRANSMIT_HANDSHAKE) != 0) {
+            if (timers.handshakeAttempts() > Protocol.MAX_TIMER_HANDSHAKES) {
+                LOG.log(Level.WARNING, "{0} - Handshake did not complete after {1} attempts, giving up",
+                        peer.name(), Protocol.MAX_TIMER_HANDSHAKES + 2);
+                timers.cancel(PeerTimers.SEND_KEEPALIVE);
+                drops.count(DropReason.STAGED_PACKETS_EXPIRED, peer.staged().clear());
+                if (!timers.isPending(PeerTimers.ZERO_KEY_MATERIAL)) {
+                    timers.arm(PeerTimers.ZERO_KEY_MATERIAL, nowNanos + Protocol.ZERO_KEY_MATERIAL_AFTER_NANOS);
+                }
+            } else {
+                int attempt = timers.incrementHandshakeAttempts();
+                LOG.log(Level.DEBUG, "{0} - Handshake did not complete after 5 seconds, retrying (try {1})",
+                        peer.name(), attempt + 1);
+                handshakes.sendInitiation(nowNanos, peer, true, out);
+            }
+        }
+        if ((fired & PeerTimers.SEND_KEEPALIVE) != 0) {
+            sender.sendKeepalive(nowNanos, peer, out);
+            if (timers.takeNeedAnotherKeepalive()) {
+                timers.arm(PeerTimers.SEND_KEEPALIVE, nowNanos + Protocol.KEEPALIVE_TIMEOUT_NANOS);
+            }
+        }
+        if ((fired & PeerTimers.NEW_HANDSHAKE) != 0) {
+            LOG.log(Level.DEBUG, "{0} - Retrying handshake because we stopped hearing back after 15 seconds",
+                    peer.name());
+            handshakes.sendInitiation(nowNanos, peer, false, out);
+        }
+        if ((fired & PeerTimers.ZERO_KEY_MATERIAL) != 0) {
+            LOG.log(Level.INFO, "{0} - Removing all keys, since we haven''t received a new one in 540 seconds",
+                    peer.name());
+            zeroKeyMaterial(peer);
+        }
+        if ((fired & PeerTimers.PERSISTENT_KEEPALIVE) != 0 && peer.persistentKeepaliveSeconds() > 0) {
+            sender.sendKeepalive(nowNanos, peer, out);
+        }
+    }
+
+    /** Lowers the cached next deadline if {@code peer} now has an earlier one. */
+    void noteDeadline(Peer peer) {
+        long deadline = peer.timers().nextDeadlineNanos();
+        if (deadline < earliestDeadlineNanos) {
+            earliestDeadlineNanos = deadline;
+        }
+    }
+
+    // ================================================================ configuration
+
+    /**
+     * Sets our static private key ({@code null} or all zero removes it). Peers keep their
+     * configuration but lose their sessions, and a peer whose public key equals our new public key
+     * is removed, as wireguard-go does.
+     */
+    public void setPrivateKey(byte[] privateKey) {
+        boolean none = privateKey == null || Bytes.isAllZero(privateKey);
+        if (identity != null && !none && Arrays.equals(identity.publicKey(), StaticIdentity.of(privateKey).publicKey())) {
+            return;
+        }
+        StaticIdentity old = identity;
+        identity = none ? null : StaticIdentity.of(privateKey);
+        if (old != null) {
+            old.wipe();
+        }
+        if (identity != null) {
+            Peer self = peers.get(identity.publicKey());
+            if (self != null) {
+                LOG.log(Level.WARNING, "{0} - Removing peer: its public key is our own", self.name());
+                removePeer(self);
+            }
+        }
+        cookieChecker.setIdentity(identity);
+        List<Peer> all = peers.all();
+        for (int i = 0; i < all.size(); i++) {
+            Peer peer = all.get(i);
+            releaseHandshakeIndex(peer);
+            peer.handshake().setIdentity(identity);
+            peer.keypairs().expireForSending();
+            peer.clearHandshakeSent();
+        }
+    }
+
+    /** Our static private key (a copy), or null when none is set. For configuration read-back only. */
+    public byte[] privateKey() {
+        return identity == null ? null : identity.privateKey().clone();
+    }
+
+    /** Our static public key, or null when no private key is set. */
+    public byte[] publicKey() {
+        return identity == null ? null : identity.publicKey();
+    }
+
+    /**
+     * Adds a peer with {@code publicKey}. Rejects our own public key and a key already present.
+     *
+     * @throws IllegalArgumentException naming the problem
+     */
+    public Peer addPeer(byte[] publicKey) {
+        if (publicKey == null || publicKey.length != 32) {
+            throw new IllegalArgumentException("a peer public key must be 32 bytes");
+        }
+        if (identity != null && identity.hasPublicKey(publicKey)) {
+            throw new IllegalArgumentException("a peer cannot have our own public key");
+        }
+        if (peers.size() >= Protocol.MAX_PEERS) {
+            throw new IllegalArgumentException("too many peers (maximum " + Protocol.MAX_PEERS + ")");
+        }
+        Peer peer = new Peer(publicKey);
+        if (!peers.add(peer)) {
+            throw new IllegalArgumentException("peer " + peer.name() + " already exists");
+        }
+        peer.handshake().setIdentity(identity);
+        return peer;
+    }
+
+    /** The peer with {@code publicKey}, or null. */
+    public Peer peer(byte[] publicKey) {
+        return peers.get(publicKey);
+    }
+
+    /** All peers in the order they were added; unmodifiable, valid until the next change. */
+    public List<Peer> peers() {
+        return peers.all();
+    }
+
+    /** Removes {@code peer}: its routes, sessions, handshake, staged packets and timers. */
+    public void removePeer(Peer peer) {
+        if (!peers.remove(peer)) {
+            return;
+        }
+        allowedIps.removeAll(peer);
+        zeroKeyMaterial(peer);
+        peer.timers().cancelAll();
+        peer.markRemoved();
+    }
+
+    /**
+     * Sets a peer's persistent keepalive interval; switching it on from off sends a keepalive at the
+     * next tick (which {@link #nextDeadlineNanos()} then asks for at once).
+     */
+    public void setPersistentKeepalive(Peer peer, int seconds) {
+        peer.setPersistentKeepaliveSeconds(seconds);
+        if (peer.isKeepalivePending()) {
+            tickDue = true;
+        }
+    }
+
+    /** Routes {@code prefix} to {@code peer} (moving it from any other peer). */
+    public void addAllowedIp(Peer peer, Prefix prefix) {
+        allowedIps.insert(prefix, peer);
+    }
+
+    /** Removes {@code prefix} from {@code peer}'s allowed IPs; false if the peer did not own it. */
+    public boolean removeAllowedIp(Peer peer, Prefix prefix) {
+        return allowedIps.remove(prefix, peer);
+    }
+
+    /** Removes all of {@code peer}'s allowed IPs. */
+    public void clearAllowedIps(Peer peer) {
+        allowedIps.removeAll(peer);
+    }
+
+    /** {@code peer}'s allowed IPs, sorted. */
+    public List<Prefix> allowedIps(Peer peer) {
+        return allowedIps.prefixesOf(peer);
+    }
+
+    /** The tunnel MTU used to bound padding. */
+    public int mtu() {
+        return mtu;
+    }
+
+    /** Changes the tunnel MTU (0 = unbounded padding). */
+    public void setMtu(int newMtu) {
+        if (newMtu != 0 && (newMtu < 576 || newMtu > 65535)) {
+            throw new IllegalArgumentException("MTU must be 0 or 576..65535, got " + newMtu);
+        }
+        mtu = newMtu;
+    }
+
+    /** Per-reason counts of discarded packets. */
+    public DropCounters drops() {
+        return drops;
+    }
+
+    /** Handshake messages waiting for {@link #onTick}. */
+    public int queuedHandshakes() {
+        return handshakeQueue.size();
+    }
+
+    /** Releases every buffer the engine holds (queued handshakes, staged packets) and wipes all keys. */
+    public void close() {
+        handshakeQueue.clear();
+        List<Peer> all = peers.all();
+        for (int i = 0; i < all.size(); i++) {
+            zeroKeyMaterial(all.get(i));
+        }
+        if (identity != null) {
+            identity.wipe();
+        }
+    }
+
+    // ================================================================ shared helpers
+
+    /** Erases a peer's sessions and handshake and drops its staged packets. */
+    void zeroKeyMaterial(Peer peer) {
+        peer.keypairs().clear(retireKeypair);
+        releaseHandshakeIndex(peer);
+        peer.handshake().clear();
+        drops.count(DropReason.STAGED_PACKETS_EXPIRED, peer.staged().clear());
+    }
+
+    /** Frees the index of the peer's handshake in progress, if it has one. */
+    void releaseHandshakeIndex(Peer peer) {
+        if (peer.handshake().hasLocalIndex()) {
+            indices.remove(peer.handshake().localIndex(), peer);
+            peer.handshake().releaseLocalIndex();
+        }
+    }
+
+    private void retireKeypair(Keypair keypair) {
+        indices.remove(keypair.localIndex(), keypair);
+        keypair.destroy();
+    }
+}

@@ -1,0 +1,241 @@
+package io.wgate.core;
+
+import io.netty.buffer.ByteBuf;
+import io.wgate.core.noise.DecryptedInitiation;
+import io.wgate.core.noise.Handshake;
+import io.wgate.core.noise.SessionKeys;
+import io.wgate.core.peer.Peer;
+import io.wgate.core.peer.PeerTimers;
+import io.wgate.core.session.Keypair;
+import io.wgate.core.wire.CookieReply;
+import io.wgate.core.wire.Initiation;
+import io.wgate.core.wire.MessageType;
+import io.wgate.core.wire.Response;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+
+/**
+ * The handshake half of the engine (protocol.md §1.14-1.15, step 4): verifies mac1, applies the
+ * under-load cookie and rate-limit rules, consumes initiations, responses and cookie replies, and
+ * creates initiations and responses. Runs on the owner thread from {@link Engine#onTick}.
+ */
+final class HandshakeProcessor {
+
+    private static final System.Logger LOG = System.getLogger(HandshakeProcessor.class.getName());
+
+    private final Engine engine;
+    private final Initiation initiation = new Initiation();
+    private final Response response = new Response();
+    private final CookieReply cookieReply = new CookieReply();
+    private final DecryptedInitiation decrypted = new DecryptedInitiation();
+
+    HandshakeProcessor(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Processes one queued handshake message. Borrows {@code message}. */
+    void process(long nowNanos, ByteBuf message, InetSocketAddress source, Outbox out) {
+        int type = MessageType.of(message);
+        int offset = message.readerIndex();
+        int length = message.readableBytes();
+        if (type == MessageType.COOKIE_REPLY) {
+            consumeCookieReply(nowNanos, message, offset);
+            return;
+        }
+        // Evaluated for every handshake message, valid or not, so a flood of junk keeps us under load.
+        boolean underLoad = engine.handshakeQueue.isUnderLoad(nowNanos);
+        if (engine.identity == null) {
+            engine.drops.count(DropReason.NO_IDENTITY);
+            return;
+        }
+        if (!engine.cookieChecker.checkMac1(message, offset, length)) {
+            engine.drops.count(DropReason.INVALID_MAC1);
+            return;
+        }
+        if (underLoad) {
+            if (!engine.cookieChecker.checkMac2(message, offset, length, source, nowNanos)) {
+                sendCookieReply(nowNanos, message, offset, length, source, out);
+                engine.drops.count(DropReason.COOKIE_REPLY_SENT);
+                return;
+            }
+            if (!engine.rateLimiter.allow(nowNanos, source.getAddress())) {
+                engine.drops.count(DropReason.RATE_LIMITED);
+                return;
+            }
+        }
+        if (type == MessageType.INITIATION) {
+            consumeInitiation(nowNanos, message, offset, length, source, out);
+        } else {
+            consumeResponse(nowNanos, message, offset, length, source, out);
+        }
+    }
+
+    // ---------------------------------------------------------------- responder
+
+    private void consumeInitiation(long nowNanos, ByteBuf message, int offset, int length, InetSocketAddress source,
+                                   Outbox out) {
+        initiation.wrap(message, offset);
+        DropReason failure = Handshake.decryptInitiation(engine.identity, engine.config.aead(), initiation, decrypted);
+        if (failure != null) {
+            engine.drops.count(failure);
+            return;
+        }
+        Peer peer = engine.peers.get(decrypted.remoteStatic());
+        if (peer == null) {
+            engine.drops.count(DropReason.UNKNOWN_PEER);
+            return;
+        }
+        failure = peer.handshake().consumeInitiation(decrypted, engine.config.aead(), initiation, nowNanos);
+        if (failure != null) {
+            engine.drops.count(failure);
+            return;
+        }
+        LOG.log(Level.DEBUG, "{0} - Received handshake initiation", peer.name());
+        authenticatedReceive(nowNanos, peer, source, length);
+        sendResponse(nowNanos, peer, out);
+        engine.noteDeadline(peer);
+    }
+
+    private void sendResponse(long nowNanos, Peer peer, Outbox out) {
+        ByteBuf buf = engine.config.allocator().directBuffer(Response.LENGTH);
+        buf.writeZero(Response.LENGTH);
+        response.wrap(buf, 0).writeHeader();
+        response.senderIndex(newLocalIndex(peer));
+        DropReason failure = peer.handshake().createResponse(engine.config.aead(), engine.config.entropy(), response);
+        if (failure != null) {
+            buf.release();
+            engine.drops.count(failure);
+            return;
+        }
+        peer.cookieGenerator().addMacs(buf, 0, Response.LENGTH, nowNanos);
+        beginSession(nowNanos, peer);
+        peer.markHandshakeSent(nowNanos);
+        LOG.log(Level.DEBUG, "{0} - Sending handshake response", peer.name());
+        authenticatedSend(nowNanos, peer, buf, out);
+    }
+
+    // ---------------------------------------------------------------- initiator
+
+    /**
+     * Sends a new initiation to {@code peer} unless one (or a response) went out less than
+     * REKEY_TIMEOUT ago. A non-retry resets the attempt counter (protocol.md §1.10).
+     */
+    void sendInitiation(long nowNanos, Peer peer, boolean isRetry, Outbox out) {
+        if (!isRetry) {
+            peer.timers().resetHandshakeAttempts();
+        }
+        if (peer.sentHandshakeWithin(nowNanos, Protocol.REKEY_TIMEOUT_NANOS)
+                || engine.identity == null || peer.endpoint() == null) {
+            return;
+        }
+        peer.markHandshakeSent(nowNanos);
+        ByteBuf buf = engine.config.allocator().directBuffer(Initiation.LENGTH);
+        buf.writeZero(Initiation.LENGTH);
+        initiation.wrap(buf, 0).writeHeader();
+        initiation.senderIndex(newLocalIndex(peer));
+        DropReason failure = peer.handshake().createInitiation(engine.identity, engine.config.aead(),
+                engine.config.entropy(), engine.config.wallClock().epochNanos(), initiation);
+        if (failure != null) {
+            buf.release();
+            engine.releaseHandshakeIndex(peer);
+            engine.drops.count(failure);
+            return;
+        }
+        peer.cookieGenerator().addMacs(buf, 0, Initiation.LENGTH, nowNanos);
+        LOG.log(Level.DEBUG, "{0} - Sending handshake initiation", peer.name());
+        authenticatedSend(nowNanos, peer, buf, out);
+        peer.timers().onHandshakeInitiated(nowNanos, engine.config.entropy());
+        engine.noteDeadline(peer);
+    }
+
+    private void consumeResponse(long nowNanos, ByteBuf message, int offset, int length, InetSocketAddress source,
+                                 Outbox out) {
+        response.wrap(message, offset);
+        if (!(engine.indices.get(response.receiverIndex()) instanceof Peer peer)) {
+            engine.drops.count(DropReason.UNKNOWN_RECEIVER_INDEX);
+            return;
+        }
+        DropReason failure = peer.handshake().consumeResponse(engine.identity, engine.config.aead(), response);
+        if (failure != null) {
+            engine.drops.count(failure);
+            return;
+        }
+        LOG.log(Level.DEBUG, "{0} - Received handshake response", peer.name());
+        authenticatedReceive(nowNanos, peer, source, length);
+        beginSession(nowNanos, peer);
+        handshakeComplete(peer);
+        // Key confirmation for the responder: staged packets, or else a keepalive, go out now.
+        engine.sender.sendKeepalive(nowNanos, peer, out);
+        engine.noteDeadline(peer);
+    }
+
+    /** Records a completed handshake: timers, wall-clock time, and a state-change log line. */
+    void handshakeComplete(Peer peer) {
+        boolean first = peer.lastHandshakeEpochNanos() == 0;
+        peer.timers().onHandshakeComplete();
+        peer.setLastHandshakeEpochNanos(engine.config.wallClock().epochNanos());
+        LOG.log(first ? Level.INFO : Level.DEBUG, "{0} - Handshake complete, session established with {1}",
+                peer.name(), peer.endpoint());
+    }
+
+    // ---------------------------------------------------------------- cookies
+
+    private void sendCookieReply(long nowNanos, ByteBuf message, int offset, int length, InetSocketAddress source,
+                                 Outbox out) {
+        int senderIndex = message.getIntLE(offset + Initiation.SENDER_INDEX_OFFSET); // same offset in a response
+        ByteBuf buf = engine.config.allocator().directBuffer(CookieReply.LENGTH);
+        buf.writeZero(CookieReply.LENGTH);
+        engine.cookieChecker.createReply(message, offset, length, senderIndex, source, nowNanos, buf, 0);
+        out.sendDatagram(buf, source);
+    }
+
+    private void consumeCookieReply(long nowNanos, ByteBuf message, int offset) {
+        cookieReply.wrap(message, offset);
+        Object entry = engine.indices.get(cookieReply.receiverIndex());
+        Peer peer = entry instanceof Peer p ? p : entry instanceof Keypair k ? k.peer() : null;
+        if (peer == null) {
+            engine.drops.count(DropReason.UNKNOWN_RECEIVER_INDEX);
+            return;
+        }
+        if (!peer.cookieGenerator().consumeReply(cookieReply, nowNanos)) {
+            engine.drops.count(DropReason.INVALID_COOKIE_REPLY);
+            return;
+        }
+        LOG.log(Level.DEBUG, "{0} - Received cookie reply; the next handshake carries mac2", peer.name());
+    }
+
+    // ---------------------------------------------------------------- shared steps
+
+    private int newLocalIndex(Peer peer) {
+        engine.releaseHandshakeIndex(peer);
+        int index = engine.indices.insert(peer, engine.config.entropy());
+        peer.handshake().setLocalIndex(index);
+        return index;
+    }
+
+    private void beginSession(long nowNanos, Peer peer) {
+        SessionKeys keys = peer.handshake().beginSession();
+        Keypair keypair = new Keypair(peer, keys, nowNanos);
+        keys.wipe();
+        engine.indices.replace(keypair.localIndex(), keypair);
+        peer.keypairs().install(keypair, engine.retireKeypair);
+        peer.timers().onSessionDerived(nowNanos);
+    }
+
+    /** Roaming, counters and timers for a handshake message that authenticated. */
+    private void authenticatedReceive(long nowNanos, Peer peer, InetSocketAddress source, int length) {
+        engine.receiver.updateEndpoint(peer, source);
+        peer.addRxBytes(length);
+        PeerTimers timers = peer.timers();
+        timers.onAnyAuthenticatedPacketTraversal(nowNanos, peer.persistentKeepaliveSeconds());
+        timers.onAnyAuthenticatedPacketReceived();
+    }
+
+    private void authenticatedSend(long nowNanos, Peer peer, ByteBuf message, Outbox out) {
+        peer.addTxBytes(message.readableBytes());
+        out.sendDatagram(message, peer.endpoint());
+        PeerTimers timers = peer.timers();
+        timers.onAnyAuthenticatedPacketTraversal(nowNanos, peer.persistentKeepaliveSeconds());
+        timers.onAnyAuthenticatedPacketSent();
+    }
+}

@@ -1,0 +1,24 @@
+package io.wgate.core;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+
+/**
+ * Where the engine puts its outputs. The caller owns the outbox and decides when to flush, so a
+ * batch of inputs becomes one batch of writes ({@code sendmmsg}, one TUN write burst). The engine never
+ * performs I/O itself.
+ */
+public interface Outbox {
+
+    /**
+     * Queues a UDP payload for {@code recipient}. Takes ownership of {@code datagram}: its readable
+     * bytes are the WireGuard message.
+     */
+    void sendDatagram(ByteBuf datagram, InetSocketAddress recipient);
+
+    /**
+     * Queues a decrypted IP packet for the TUN device. Takes ownership of {@code packet}: its readable
+     * bytes are exactly one IPv4 or IPv6 packet.
+     */
+    void writeToTunnel(ByteBuf packet);
+}

@@ -1,0 +1,175 @@
+package io.wgate.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.wgate.core.peer.Peer;
+import io.wgate.core.peer.PeerTimers;
+import io.wgate.core.peer.StagedPackets;
+import io.wgate.core.session.Keypair;
+import io.wgate.core.wire.IpHeader;
+import io.wgate.core.wire.Transport;
+import io.wgate.crypto.ChaCha20Poly1305;
+
+/**
+ * The outbound half of the data path (protocol.md §1.15 "Outbound"): route the packet by its
+ * destination, stage it if no usable session exists (and start a handshake), otherwise assign the
+ * next counter, pad, frame and encrypt in place, and hand the datagram to the outbox. Also sends
+ * keepalives and applies the send-side rekey rule. Owner thread only; no allocation per packet when
+ * the buffer has headroom and tailroom.
+ */
+final class TransportSender {
+
+    private final Engine engine;
+
+    TransportSender(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** A packet from the tunnel. Takes ownership of {@code packet}. */
+    void send(long nowNanos, ByteBuf packet, Outbox out) {
+        Peer peer = route(packet);
+        if (peer == null) {
+            packet.release();
+            return;
+        }
+        if (peer.endpoint() == null) {
+            engine.drops.count(DropReason.NO_ENDPOINT);
+            packet.release();
+            return;
+        }
+        StagedPackets staged = peer.staged();
+        if (staged.isEmpty()) {
+            Keypair keypair = peer.keypairs().current();
+            if (keypair != null && keypair.canSend(nowNanos)) {
+                sealAndSend(peer, keypair, packet, out);
+                afterSend(nowNanos, peer, keypair, true, out); // routed packets hold at least an IP header
+                return;
+            }
+        }
+        if (staged.add(packet)) {
+            engine.drops.count(DropReason.STAGED_QUEUE_FULL);
+        }
+        sendStaged(nowNanos, peer, out);
+    }
+
+    /** The peer whose AllowedIPs contain the packet's destination, or null (the drop is counted). */
+    private Peer route(ByteBuf packet) {
+        int index = packet.readerIndex();
+        int length = packet.readableBytes();
+        int version = length == 0 ? 0 : IpHeader.version(packet, index);
+        Peer peer;
+        if (version == 4 && length >= IpHeader.IPV4_HEADER_MIN) {
+            peer = engine.allowedIps.lookupV4(IpHeader.ipv4Destination(packet, index));
+        } else if (version == 6 && length >= IpHeader.IPV6_HEADER_LENGTH) {
+            peer = engine.allowedIps.lookupV6(IpHeader.ipv6DestinationHigh(packet, index),
+                    IpHeader.ipv6DestinationLow(packet, index));
+        } else {
+            engine.drops.count(DropReason.INVALID_TUNNEL_PACKET);
+            return null;
+        }
+        if (peer == null) {
+            engine.drops.count(DropReason.NO_ROUTE);
+        }
+        return peer;
+    }
+
+    /**
+     * Sends what the peer has staged if its current keypair can send, else starts a handshake
+     * (packets stay staged until the session exists).
+     */
+    void sendStaged(long nowNanos, Peer peer, Outbox out) {
+        StagedPackets staged = peer.staged();
+        if (staged.isEmpty() || peer.endpoint() == null) {
+            return;
+        }
+        Keypair keypair = peer.keypairs().current();
+        boolean sentAny = false;
+        boolean sentData = false;
+        while (keypair != null && keypair.canSend(nowNanos) && !staged.isEmpty()) {
+            ByteBuf packet = staged.poll();
+            sentData |= packet.isReadable();
+            sealAndSend(peer, keypair, packet, out);
+            sentAny = true;
+        }
+        if (!staged.isEmpty()) {
+            engine.handshakes.sendInitiation(nowNanos, peer, false, out);
+        }
+        if (sentAny) {
+            afterSend(nowNanos, peer, keypair, sentData, out);
+        }
+        engine.noteDeadline(peer);
+    }
+
+    /**
+     * Sends a keepalive (an empty transport message): directly when a session can send and nothing
+     * is staged, through the staged queue (which starts a handshake if needed) otherwise. Staged
+     * packets already serve as the keepalive when there are any.
+     */
+    void sendKeepalive(long nowNanos, Peer peer, Outbox out) {
+        if (peer.endpoint() == null) {
+            return;
+        }
+        StagedPackets staged = peer.staged();
+        if (staged.isEmpty()) {
+            Keypair keypair = peer.keypairs().current();
+            if (keypair != null && keypair.canSend(nowNanos)) {
+                ByteBuf empty = engine.config.allocator().directBuffer(Transport.MIN_LENGTH);
+                empty.setIndex(Transport.HEADER_LENGTH, Transport.HEADER_LENGTH);
+                sealAndSend(peer, keypair, empty, out);
+                afterSend(nowNanos, peer, keypair, false, out);
+                engine.noteDeadline(peer);
+                return;
+            }
+            staged.add(Unpooled.EMPTY_BUFFER);
+        }
+        sendStaged(nowNanos, peer, out);
+    }
+
+    /** Assigns the next counter, frames and seals {@code packet} and queues it. Takes ownership. */
+    private void sealAndSend(Peer peer, Keypair keypair, ByteBuf packet, Outbox out) {
+        ByteBuf message = encapsulate(packet, keypair, keypair.nextSendCounter());
+        peer.addTxBytes(message.readableBytes());
+        out.sendDatagram(message, peer.endpoint());
+    }
+
+    /**
+     * Turns the plaintext packet into a transport message, in place when the buffer has
+     * {@value Transport#HEADER_LENGTH} bytes of headroom and room for padding and tag; otherwise in a
+     * new buffer (the packet is then released). Takes ownership of {@code packet}, returns the message.
+     */
+    ByteBuf encapsulate(ByteBuf packet, Keypair keypair, long counter) {
+        int length = packet.readableBytes();
+        int padded = Transport.paddedLength(length, engine.mtu);
+        int messageLength = Transport.HEADER_LENGTH + padded + ChaCha20Poly1305.TAG_LENGTH;
+        ByteBuf buf = packet;
+        int start = packet.readerIndex() - Transport.HEADER_LENGTH;
+        if (start < 0 || packet.capacity() - start < messageLength || packet.isReadOnly()
+                || !(packet.hasMemoryAddress() || packet.hasArray())) {
+            buf = engine.config.allocator().directBuffer(messageLength);
+            buf.setBytes(Transport.HEADER_LENGTH, packet, packet.readerIndex(), length);
+            packet.release();
+            start = 0;
+        }
+        int content = start + Transport.HEADER_LENGTH;
+        buf.setZero(content + length, padded - length);
+        Transport.writeHeader(buf, start, keypair.remoteIndex(), counter);
+        engine.config.aead().seal(keypair.sendKey(), counter, buf, content, padded);
+        buf.setIndex(start, start + messageLength);
+        return buf;
+    }
+
+    /** Timer events and the send-side rekey rule after one or more messages went out on {@code keypair}. */
+    private void afterSend(long nowNanos, Peer peer, Keypair keypair, boolean sentData, Outbox out) {
+        PeerTimers timers = peer.timers();
+        timers.onAnyAuthenticatedPacketTraversal(nowNanos, peer.persistentKeepaliveSeconds());
+        timers.onAnyAuthenticatedPacketSent();
+        if (sentData) {
+            timers.onDataSent(nowNanos, engine.config.entropy());
+        }
+        if (Long.compareUnsigned(keypair.sendCounter(), Protocol.REKEY_AFTER_MESSAGES) > 0
+                || (keypair.isInitiator() && keypair.ageNanos(nowNanos) > Protocol.REKEY_AFTER_TIME_NANOS)) {
+            engine.handshakes.sendInitiation(nowNanos, peer, false, out);
+        }
+        engine.noteDeadline(peer);
+    }
+}

@@ -1,0 +1,129 @@
+package io.wgate.core;
+
+import static io.wgate.core.testkit.EnginePair.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.wgate.core.testkit.EnginePair;
+import io.wgate.core.testkit.EnginePair.Sent;
+import io.wgate.core.testkit.Packets;
+import io.wgate.core.wire.Initiation;
+import io.wgate.core.wire.MessageType;
+import io.wgate.crypto.Bytes;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DoS path (whitepaper §5.4.7; protocol.md §1.14): under load the responder answers
+ * handshake messages without a valid mac2 with a cookie reply instead of doing handshake work; the
+ * initiator's next retransmission carries mac2 and is processed, subject to the per-source rate limit.
+ */
+class EngineCookieTest {
+
+    private static final InetSocketAddress ATTACKER = new InetSocketAddress(Packets.inet("203.0.113.66"), 666);
+
+    private final EnginePair pair = new EnginePair(31);
+    private final SplittableRandom random = new SplittableRandom(31);
+
+    @AfterEach
+    void close() {
+        pair.close();
+    }
+
+    /** Queues {@code count} garbage initiations at bob without letting him process them yet. */
+    private void flood(int count) {
+        for (int i = 0; i < count; i++) {
+            byte[] junk = new byte[Initiation.LENGTH];
+            random.nextBytes(junk);
+            junk[0] = MessageType.INITIATION;
+            junk[1] = 0;
+            junk[2] = 0;
+            junk[3] = 0;
+            pair.bob.engine.onDatagram(pair.now(), Unpooled.wrappedBuffer(junk), ATTACKER, pair.bob.outbox);
+        }
+    }
+
+    private static byte[] mac2Of(Sent initiation) {
+        return Arrays.copyOfRange(initiation.bytes(), Initiation.MAC2_OFFSET, Initiation.LENGTH);
+    }
+
+    @Test
+    void underLoadTheInitiatorGetsACookieAndItsNextRetryWithMac2Succeeds() {
+        flood(600);
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 1)));
+
+        assertEquals(1, pair.sent(pair.bob, MessageType.COOKIE_REPLY).size(), "a cookie, not a response");
+        assertEquals(0, pair.sent(pair.bob, MessageType.RESPONSE).size());
+        assertEquals(1, pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_SENT));
+        assertEquals(600, pair.bob.engine.drops().get(DropReason.INVALID_MAC1), "junk fails mac1 first: no cookie");
+        assertTrue(pair.alice.peer.cookieGenerator().hasCookie());
+        assertEquals(1, pair.sent(pair.alice, MessageType.INITIATION).size(), "no immediate resend");
+
+        // Keep bob under load when the retransmission arrives.
+        pair.advance(seconds(4.9));
+        flood(600);
+        pair.advance(seconds(0.5));
+
+        List<Sent> initiations = pair.sent(pair.alice, MessageType.INITIATION);
+        assertEquals(2, initiations.size());
+        assertTrue(Bytes.isAllZero(mac2Of(initiations.get(0))), "no cookie yet: zero mac2");
+        assertFalse(Bytes.isAllZero(mac2Of(initiations.get(1))), "the retry carries mac2");
+        assertEquals(1, pair.sent(pair.bob, MessageType.RESPONSE).size(), "valid mac2 under load is processed");
+        assertNotNull(pair.alice.peer.keypairs().current());
+        List<ByteBuf> received = pair.bob.takeTunnel();
+        assertEquals(1, received.size(), "the staged packet arrives");
+        received.forEach(ByteBuf::release);
+    }
+
+    @Test
+    void underLoadValidMac2IsStillRateLimitedPerSource() {
+        flood(600);
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 2)));
+        pair.advance(seconds(4.9));
+        flood(600);
+        pair.advance(seconds(0.5));
+        Sent withMac2 = pair.sent(pair.alice, MessageType.INITIATION).get(1);
+        pair.bob.takeTunnel().forEach(ByteBuf::release);
+
+        flood(600);
+        for (int i = 0; i < 10; i++) {
+            pair.bob.engine.onDatagram(pair.now(), Unpooled.wrappedBuffer(withMac2.bytes().clone()),
+                    pair.alice.address, pair.bob.outbox);
+        }
+        pair.run();
+        long limited = pair.bob.engine.drops().get(DropReason.RATE_LIMITED);
+        long replays = pair.bob.engine.drops().get(DropReason.HANDSHAKE_REPLAY);
+        assertEquals(10, limited + replays);
+        assertTrue(limited >= 5, "burst of 5 then 20/s: most of 10 instant copies are limited, got " + limited);
+    }
+
+    @Test
+    void withoutLoadMac2IsNotRequired() {
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 3)));
+        assertEquals(0, pair.sent(pair.bob, MessageType.COOKIE_REPLY).size());
+        assertEquals(1, pair.sent(pair.bob, MessageType.RESPONSE).size());
+        pair.bob.takeTunnel().forEach(ByteBuf::release);
+    }
+
+    @Test
+    void forgedCookieReplyIsRejected() {
+        flood(600);
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 4)));
+        byte[] reply = pair.sent(pair.bob, MessageType.COOKIE_REPLY).get(0).bytes();
+        // Alice already consumed it: a second copy finds no outstanding mac1.
+        pair.inject(pair.alice, Unpooled.wrappedBuffer(reply.clone()), pair.bob.address);
+        assertEquals(1, pair.alice.engine.drops().get(DropReason.INVALID_COOKIE_REPLY));
+        byte[] forged = reply.clone();
+        forged[40] ^= 1;
+        pair.inject(pair.alice, Unpooled.wrappedBuffer(forged), pair.bob.address);
+        assertEquals(2, pair.alice.engine.drops().get(DropReason.INVALID_COOKIE_REPLY));
+    }
+}

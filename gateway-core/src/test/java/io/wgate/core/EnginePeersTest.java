@@ -1,0 +1,101 @@
+package io.wgate.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.wgate.core.peer.Peer;
+import io.wgate.core.route.Prefix;
+import io.wgate.core.session.Keypair;
+import io.wgate.core.testkit.EnginePair;
+import io.wgate.core.testkit.Packets;
+import io.wgate.core.wire.MessageType;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Configuration operations on a live engine: keys, peers, allowed IPs. */
+class EnginePeersTest {
+
+    private final EnginePair pair = new EnginePair(41);
+
+    @AfterEach
+    void close() {
+        pair.close();
+    }
+
+    private void establish() {
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(20, 1)));
+        pair.bob.takeTunnel().forEach(ByteBuf::release);
+    }
+
+    @Test
+    void ownPublicKeyAndDuplicatesAreRejected() {
+        IllegalArgumentException own = assertThrows(IllegalArgumentException.class,
+                () -> pair.alice.engine.addPeer(pair.alice.publicKey));
+        assertTrue(own.getMessage().contains("own public key"));
+        assertThrows(IllegalArgumentException.class, () -> pair.alice.engine.addPeer(pair.bob.publicKey));
+        assertThrows(IllegalArgumentException.class, () -> pair.alice.engine.addPeer(new byte[31]));
+    }
+
+    @Test
+    void changingThePrivateKeyExpiresSessionsAndHandshakesAgainAtOnce() {
+        establish();
+        Keypair before = pair.alice.peer.keypairs().current();
+        byte[] newKey = pair.alice.privateKey.clone();
+        newKey[5] ^= 0x40;
+        pair.alice.engine.setPrivateKey(newKey);
+        assertFalse(before.canSend(pair.now()));
+        // Bob only knows the old key: he cannot complete a handshake with alice's new identity.
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(20, 2)));
+        assertEquals(2, pair.sent(pair.alice, MessageType.INITIATION).size(), "a new initiation goes out at once");
+        assertEquals(1, pair.bob.engine.drops().get(DropReason.UNKNOWN_PEER));
+        pair.bob.takeTunnel().forEach(ByteBuf::release);
+    }
+
+    @Test
+    void settingTheSameKeyAgainChangesNothing() {
+        establish();
+        Keypair before = pair.alice.peer.keypairs().current();
+        pair.alice.engine.setPrivateKey(pair.alice.privateKey.clone());
+        assertSame(before, pair.alice.peer.keypairs().current());
+        assertTrue(before.canSend(pair.now()));
+    }
+
+    @Test
+    void aPeerWithOurNewPublicKeyIsRemoved() {
+        pair.alice.engine.setPrivateKey(pair.bob.privateKey);
+        assertNull(pair.alice.engine.peer(pair.bob.publicKey));
+        assertTrue(pair.alice.engine.peers().isEmpty());
+    }
+
+    @Test
+    void removingAPeerWipesItsSessionsAndRoutes() {
+        establish();
+        Keypair keypair = pair.bob.peer.keypairs().current();
+        Peer removed = pair.bob.peer;
+        pair.bob.engine.removePeer(removed);
+        assertTrue(keypair.isDestroyed());
+        assertTrue(removed.isRemoved());
+        assertTrue(pair.bob.engine.allowedIps(removed).isEmpty());
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(20, 3)));
+        assertEquals(1, pair.bob.engine.drops().get(DropReason.UNKNOWN_RECEIVER_INDEX));
+    }
+
+    @Test
+    void allowedIpMovesBetweenPeersAndListsSorted() {
+        Peer carol = pair.alice.engine.addPeer(pair.entropyKey());
+        pair.alice.engine.addAllowedIp(carol, Prefix.parse("192.168.1.0/24"));
+        assertEquals(List.of(Prefix.parse("10.0.0.2/32"), Prefix.parse("fd00::2/128")),
+                pair.alice.engine.allowedIps(pair.alice.peer));
+        assertEquals(List.of(Prefix.parse("192.168.1.0/24")), pair.alice.engine.allowedIps(carol));
+        assertTrue(pair.alice.engine.removeAllowedIp(carol, Prefix.parse("192.168.1.0/24")));
+        assertFalse(pair.alice.engine.removeAllowedIp(carol, Prefix.parse("192.168.1.0/24")));
+        assertNotNull(carol);
+    }
+}

@@ -1,0 +1,69 @@
+package io.wgate.core.testkit;
+
+import io.netty.buffer.ByteBuf;
+import io.wgate.core.Outbox;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An {@link Outbox} that keeps everything the engine produced, in order, for assertions. */
+public final class RecordingOutbox implements Outbox {
+
+    /** A datagram the engine wanted to send. */
+    public record Datagram(ByteBuf content, InetSocketAddress recipient) {
+        /** The message type byte. */
+        public int type() {
+            return content.getByte(content.readerIndex());
+        }
+
+        public int length() {
+            return content.readableBytes();
+        }
+    }
+
+    private final List<Datagram> datagrams = new ArrayList<>();
+    private final List<ByteBuf> tunnelPackets = new ArrayList<>();
+
+    @Override
+    public void sendDatagram(ByteBuf datagram, InetSocketAddress recipient) {
+        if (recipient == null) {
+            throw new AssertionError("engine sent a datagram without a recipient");
+        }
+        datagrams.add(new Datagram(datagram, recipient));
+    }
+
+    @Override
+    public void writeToTunnel(ByteBuf packet) {
+        tunnelPackets.add(packet);
+    }
+
+    /** Removes and returns the datagrams sent so far; the caller owns their buffers. */
+    public List<Datagram> takeDatagrams() {
+        List<Datagram> taken = new ArrayList<>(datagrams);
+        datagrams.clear();
+        return taken;
+    }
+
+    /** Removes and returns the tunnel packets written so far; the caller owns them. */
+    public List<ByteBuf> takeTunnelPackets() {
+        List<ByteBuf> taken = new ArrayList<>(tunnelPackets);
+        tunnelPackets.clear();
+        return taken;
+    }
+
+    public boolean isEmpty() {
+        return datagrams.isEmpty() && tunnelPackets.isEmpty();
+    }
+
+    /** Releases everything still held. */
+    public void releaseAll() {
+        for (Datagram d : datagrams) {
+            d.content().release();
+        }
+        for (ByteBuf p : tunnelPackets) {
+            p.release();
+        }
+        datagrams.clear();
+        tunnelPackets.clear();
+    }
+}

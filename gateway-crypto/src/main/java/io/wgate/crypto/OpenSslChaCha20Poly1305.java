@@ -1,0 +1,282 @@
+package io.wgate.crypto;
+
+import static io.wgate.crypto.LibCrypto.ERR_CLEAR_ERROR;
+import static io.wgate.crypto.LibCrypto.EVP_CIPHER_CTX_CTRL;
+import static io.wgate.crypto.LibCrypto.EVP_CIPHER_FINAL_EX;
+import static io.wgate.crypto.LibCrypto.EVP_CIPHER_INIT_EX;
+import static io.wgate.crypto.LibCrypto.EVP_CIPHER_UPDATE;
+import static java.lang.foreign.MemorySegment.NULL;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import io.netty.buffer.ByteBuf;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * ChaCha20-Poly1305 through OpenSSL libcrypto's EVP interface, called with the FFM API.
+ *
+ * <p>Zero-copy: direct buffers are passed by address, heap buffers as heap segments (the per-packet
+ * functions are bound {@code critical} with heap access). Buffers with several components are
+ * processed through a copy. Each instance owns one encrypting and one decrypting
+ * {@code EVP_CIPHER_CTX}, created once, plus native scratch for key, IV and out-lengths, so the
+ * counter form allocates nothing per call. The contexts keep the last key until the next call or
+ * {@link #close()} ({@code EVP_CIPHER_CTX_free} cleanses them).
+ *
+ * <p>Not thread-safe: one instance per thread.
+ */
+final class OpenSslChaCha20Poly1305 implements ChaCha20Poly1305 {
+    private static final ValueLayout.OfLong COUNTER_LAYOUT = JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final long KEY_AT = 0;
+    private static final long IV_AT = 32;
+    private static final long OUTL_AT = 48;
+    private static final long FINAL_OUT_AT = 64;
+    private static final long SCRATCH_BYTES = 96;
+
+    private final Arena arena;
+    private final MemorySegment scratch;
+    private final MemorySegment keySegment;
+    private final MemorySegment ivSegment;
+    private final MemorySegment outLength;
+    private final MemorySegment finalOut;
+    private final MemorySegment encryptContext;
+    private final MemorySegment decryptContext;
+    private final String name;
+    private byte[] copyScratch = new byte[0];
+    private boolean closed;
+
+    /**
+     * Creates the two cipher contexts.
+     *
+     * @throws IllegalStateException if libcrypto is not loaded or a context cannot be set up
+     */
+    OpenSslChaCha20Poly1305() {
+        if (LibCrypto.LOAD_FAILURE != null) {
+            throw new IllegalStateException("OpenSSL unavailable: " + LibCrypto.LOAD_FAILURE);
+        }
+        name = LibCrypto.VERSION + " libcrypto (FFM)";
+        arena = Arena.ofShared();
+        MemorySegment enc = NULL;
+        MemorySegment dec = NULL;
+        try {
+            scratch = arena.allocate(SCRATCH_BYTES, 16);
+            keySegment = scratch.asSlice(KEY_AT, AeadKey.LENGTH);
+            ivSegment = scratch.asSlice(IV_AT, NONCE_LENGTH);
+            outLength = scratch.asSlice(OUTL_AT, Integer.BYTES);
+            finalOut = scratch.asSlice(FINAL_OUT_AT, 32);
+            enc = newContext(true);
+            dec = newContext(false);
+        } catch (RuntimeException | Error e) {
+            freeContext(enc);
+            freeContext(dec);
+            arena.close();
+            throw e;
+        }
+        encryptContext = enc;
+        decryptContext = dec;
+    }
+
+    private static MemorySegment newContext(boolean encrypt) {
+        try {
+            MemorySegment ctx = (MemorySegment) LibCrypto.EVP_CIPHER_CTX_NEW.invokeExact();
+            if (ctx.equals(NULL)) {
+                throw new IllegalStateException("EVP_CIPHER_CTX_new returned NULL " + LibCrypto.drainErrors());
+            }
+            MemorySegment cipher = (MemorySegment) LibCrypto.EVP_CHACHA20_POLY1305.invokeExact();
+            int ok = (int) EVP_CIPHER_INIT_EX.invokeExact(ctx, cipher, NULL, NULL, NULL, encrypt ? 1 : 0);
+            if (ok != 1) {
+                freeContext(ctx);
+                throw new IllegalStateException("EVP_CipherInit_ex(EVP_chacha20_poly1305) failed: "
+                        + LibCrypto.drainErrors());
+            }
+            return ctx;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot create an OpenSSL cipher context", t);
+        }
+    }
+
+    private static void freeContext(MemorySegment ctx) {
+        if (ctx.equals(NULL)) {
+            return;
+        }
+        try {
+            LibCrypto.EVP_CIPHER_CTX_FREE.invokeExact(ctx);
+        } catch (Throwable t) {
+            throw new IllegalStateException("EVP_CIPHER_CTX_free failed", t);
+        }
+    }
+
+    @Override
+    public void seal(AeadKey key, long counter, ByteBuf buf, int offset, int length) {
+        AeadArguments.checkSealRegion(buf, offset, length);
+        byte[] k = key.bytes();
+        ensureOpen();
+        setCounterNonce(counter);
+        process(encryptContext, k, null, buf, offset, length, true);
+    }
+
+    @Override
+    public boolean open(AeadKey key, long counter, ByteBuf buf, int offset, int length) {
+        AeadArguments.checkOpenRegion(buf, offset, length);
+        byte[] k = key.bytes();
+        ensureOpen();
+        setCounterNonce(counter);
+        return process(decryptContext, k, null, buf, offset, length - TAG_LENGTH, false);
+    }
+
+    @Override
+    public void seal(AeadKey key, byte[] nonce, byte[] ad, ByteBuf buf, int offset, int length) {
+        AeadArguments.checkNonce(nonce);
+        AeadArguments.checkSealRegion(buf, offset, length);
+        byte[] k = key.bytes();
+        ensureOpen();
+        MemorySegment.copy(nonce, 0, ivSegment, JAVA_BYTE, 0, NONCE_LENGTH);
+        process(encryptContext, k, ad, buf, offset, length, true);
+    }
+
+    @Override
+    public boolean open(AeadKey key, byte[] nonce, byte[] ad, ByteBuf buf, int offset, int length) {
+        AeadArguments.checkNonce(nonce);
+        AeadArguments.checkOpenRegion(buf, offset, length);
+        byte[] k = key.bytes();
+        ensureOpen();
+        MemorySegment.copy(nonce, 0, ivSegment, JAVA_BYTE, 0, NONCE_LENGTH);
+        return process(decryptContext, k, ad, buf, offset, length - TAG_LENGTH, false);
+    }
+
+    /** WireGuard nonce: 4 zero bytes ‖ little-endian counter (protocol.md §1.1). */
+    private void setCounterNonce(long counter) {
+        ivSegment.set(JAVA_INT_UNALIGNED, 0, 0);
+        ivSegment.set(COUNTER_LAYOUT, 4, counter);
+    }
+
+    /** Picks the zero-copy view of {@code buf}: native address, heap array, single NIO buffer, or a copy. */
+    private boolean process(MemorySegment ctx, byte[] key, byte[] ad, ByteBuf buf, int offset, int dataLength,
+                            boolean encrypt) {
+        if (buf.hasMemoryAddress()) {
+            long address = buf.memoryAddress() + offset;
+            return crypt(ctx, key, ad, MemorySegment.ofAddress(address),
+                    MemorySegment.ofAddress(address + dataLength), dataLength, encrypt);
+        }
+        if (buf.hasArray()) {
+            MemorySegment array = MemorySegment.ofArray(buf.array());
+            long at = (long) buf.arrayOffset() + offset;
+            return crypt(ctx, key, ad, array.asSlice(at, dataLength), array.asSlice(at + dataLength, TAG_LENGTH),
+                    dataLength, encrypt);
+        }
+        if (buf.nioBufferCount() == 1) {
+            MemorySegment region = MemorySegment.ofBuffer(buf.nioBuffer(offset, dataLength + TAG_LENGTH));
+            return crypt(ctx, key, ad, region.asSlice(0, dataLength), region.asSlice(dataLength, TAG_LENGTH),
+                    dataLength, encrypt);
+        }
+        return processCopy(ctx, key, ad, buf, offset, dataLength, encrypt);
+    }
+
+    /** Composite buffers: copy the region out, process it as a heap array, copy it back, wipe the copy. */
+    private boolean processCopy(MemorySegment ctx, byte[] key, byte[] ad, ByteBuf buf, int offset, int dataLength,
+                                boolean encrypt) {
+        int total = dataLength + TAG_LENGTH;
+        if (copyScratch.length < total) {
+            copyScratch = new byte[total];
+        }
+        byte[] copy = copyScratch;
+        buf.getBytes(offset, copy, 0, encrypt ? dataLength : total);
+        MemorySegment array = MemorySegment.ofArray(copy);
+        try {
+            boolean ok = crypt(ctx, key, ad, array.asSlice(0, dataLength), array.asSlice(dataLength, TAG_LENGTH),
+                    dataLength, encrypt);
+            buf.setBytes(offset, copy, 0, encrypt ? total : dataLength);
+            return ok;
+        } finally {
+            Arrays.fill(copy, 0, total, (byte) 0);
+        }
+    }
+
+    /**
+     * One AEAD operation: re-initialise {@code ctx} with key and IV, feed AD, transform {@code data}
+     * in place, finish, and get (seal) or check (open) the tag at {@code tag}.
+     */
+    private boolean crypt(MemorySegment ctx, byte[] key, byte[] ad, MemorySegment data, MemorySegment tag,
+                          int dataLength, boolean encrypt) {
+        MemorySegment.copy(key, 0, keySegment, JAVA_BYTE, 0, AeadKey.LENGTH);
+        try {
+            check((int) EVP_CIPHER_INIT_EX.invokeExact(ctx, NULL, NULL, keySegment, ivSegment, encrypt ? 1 : 0),
+                    "EVP_CipherInit_ex");
+            if (ad != null && ad.length > 0) {
+                check((int) EVP_CIPHER_UPDATE.invokeExact(ctx, NULL, outLength, MemorySegment.ofArray(ad), ad.length),
+                        "EVP_CipherUpdate(AD)");
+            }
+            if (!encrypt) {
+                check((int) EVP_CIPHER_CTX_CTRL.invokeExact(ctx, LibCrypto.EVP_CTRL_AEAD_SET_TAG, TAG_LENGTH, tag),
+                        "EVP_CIPHER_CTX_ctrl(SET_TAG)");
+            }
+            if (dataLength > 0) {
+                check((int) EVP_CIPHER_UPDATE.invokeExact(ctx, data, outLength, data, dataLength), "EVP_CipherUpdate");
+                int written = outLength.get(JAVA_INT, 0);
+                if (written != dataLength) {
+                    throw new IllegalStateException("EVP_CipherUpdate wrote " + written + " of " + dataLength + " bytes");
+                }
+            }
+            int finished = (int) EVP_CIPHER_FINAL_EX.invokeExact(ctx, finalOut, outLength);
+            if (!encrypt) {
+                if (finished != 1) {
+                    ERR_CLEAR_ERROR.invokeExact();
+                    return false;
+                }
+                return true;
+            }
+            check(finished, "EVP_CipherFinal_ex");
+            check((int) EVP_CIPHER_CTX_CTRL.invokeExact(ctx, LibCrypto.EVP_CTRL_AEAD_GET_TAG, TAG_LENGTH, tag),
+                    "EVP_CIPHER_CTX_ctrl(GET_TAG)");
+            return true;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("OpenSSL call failed", t);
+        }
+    }
+
+    private static void check(int result, String function) {
+        if (result != 1) {
+            throw new IllegalStateException(function + " returned " + result + ": " + LibCrypto.drainErrors());
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException(name + " instance already closed");
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            freeContext(encryptContext);
+            freeContext(decryptContext);
+        } finally {
+            scratch.fill((byte) 0);
+            arena.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,66 @@
+package io.wgate.server;
+
+import io.wgate.server.cli.DownCommand;
+import io.wgate.server.cli.KeyCommands;
+import io.wgate.server.cli.Logging;
+import io.wgate.server.cli.UpCommand;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** The {@code wgate} command line. */
+public final class Main {
+
+    static final String USAGE = """
+            Usage: wgate COMMAND [ARGS]
+
+              up CONFIG [--foreground]   bring up the interface described by a wg-quick style CONFIG
+                   [--transport epoll|io_uring] [--aead auto|openssl|jdk]
+              down NAME                  stop that interface and undo its routes, addresses and hooks
+              show [NAME]                show interfaces and peers, as 'wg show' does
+              genkey | pubkey | genpsk   make keys, as 'wg genkey | pubkey | genpsk' do
+              demo [--peer wgate|wireguard-go]
+                                         build a two-office network in namespaces and test it (root)
+              help                       this text
+
+            Environment: LOG_LEVEL=silent|error|info|verbose, WG_ENDPOINT_RESOLUTION_RETRIES=N|infinity
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), System.out, System.err));
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) {
+            err.print(USAGE);
+            return 1;
+        }
+        try {
+            Logging.configure();
+        } catch (IllegalArgumentException e) {
+            err.println("wgate: " + e.getMessage());
+            return 1;
+        }
+        String command = args.getFirst();
+        List<String> rest = args.subList(1, args.size());
+        if (KeyCommands.handles(command)) {
+            return KeyCommands.run(args, System.in, out, err);
+        }
+        return switch (command) {
+            case "up" -> UpCommand.run(rest, out, err);
+            case "down" -> DownCommand.run(rest, out, err);
+            case "help", "--help", "-h" -> {
+                out.print(USAGE);
+                yield 0;
+            }
+            default -> {
+                err.println("wgate: unknown command '" + command + "'");
+                err.print(USAGE);
+                yield 1;
+            }
+        };
+    }
+}

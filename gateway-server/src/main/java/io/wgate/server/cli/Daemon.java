@@ -1,0 +1,100 @@
+package io.wgate.server.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Starts a gateway in the background: the same JVM command line, {@code up CONFIG --foreground}, in a
+ * new session ({@code setsid}) with its output appended to {@code /run/wgate/<if>.log}; then waits
+ * until the child has written its pid file (it does so only once the interface is up and serving), or
+ * reports the child's own error output if it exits first.
+ */
+final class Daemon {
+
+    static final long READY_TIMEOUT_MILLIS = 120_000;
+
+    private Daemon() {
+    }
+
+    static int start(String name, UpCommand.Arguments arguments, RunFiles runFiles, PrintStream out, PrintStream err) {
+        Path log = runFiles.logFile(name);
+        long logStart;
+        Process child;
+        try {
+            Files.createDirectories(runFiles.dir());
+            logStart = Files.exists(log) ? Files.size(log) : 0;
+            ProcessBuilder builder = new ProcessBuilder(command(arguments));
+            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.redirectErrorStream(true);
+            child = builder.start();
+        } catch (IOException e) {
+            err.println("wgate up: cannot start the gateway process: " + e.getMessage());
+            return 1;
+        }
+        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            OptionalLong pid = runFiles.readPid(name);
+            if (pid.isPresent() && pid.getAsLong() == child.pid() && child.isAlive()) {
+                out.println("wgate: " + name + " is up (pid " + child.pid() + ", log " + log + ")");
+                return 0;
+            }
+            if (!child.isAlive()) {
+                err.print(tail(log, logStart));
+                err.println("wgate up: the gateway exited with status " + child.exitValue() + "; see " + log);
+                return 1;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                child.destroy();
+                return 1;
+            }
+        }
+        child.destroy();
+        err.println("wgate up: " + name + " did not come up within " + READY_TIMEOUT_MILLIS / 1000 + " s; see " + log);
+        return 1;
+    }
+
+    /** This JVM's command line, re-aimed at {@code up CONFIG --foreground}. */
+    private static List<String> command(UpCommand.Arguments arguments) {
+        List<String> command = new ArrayList<>();
+        if (new File("/usr/bin/setsid").canExecute()) {
+            command.add("/usr/bin/setsid"); // its own session: a closing terminal does not take it down
+        }
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        List<String> jvmArguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        command.addAll(jvmArguments);
+        if (jvmArguments.stream().noneMatch(a -> a.startsWith("--enable-native-access"))) {
+            command.add("--enable-native-access=ALL-UNNAMED"); // the jar's manifest says so; -cp does not read it
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(io.wgate.server.Main.class.getName());
+        command.add("up");
+        command.add(arguments.config().toAbsolutePath().toString());
+        command.add("--foreground");
+        command.addAll(arguments.passThrough());
+        return command;
+    }
+
+    /** What the child wrote to the log since {@code from}. */
+    private static String tail(Path log, long from) {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            int start = (int) Math.min(from, all.length);
+            return new String(all, start, all.length - start, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

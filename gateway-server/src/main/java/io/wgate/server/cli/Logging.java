@@ -1,0 +1,77 @@
+package io.wgate.server.cli;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * One-line log output on standard error (System.Logger routes to java.util.logging): timestamp,
+ * level, logger and message. The level comes from {@code LOG_LEVEL} as with wireguard-go
+ * ({@code silent}, {@code error}, {@code info}, {@code verbose}/{@code debug}).
+ */
+public final class Logging {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT.withZone(ZoneOffset.UTC);
+
+    private Logging() {
+    }
+
+    /** Installs the format and the level named by {@code LOG_LEVEL} (default {@code info}). */
+    public static void configure() {
+        configure(System.getenv("LOG_LEVEL"));
+    }
+
+    /** Installs the format and {@code levelName}. */
+    public static void configure(String levelName) {
+        Level level = parse(levelName);
+        Logger root = Logger.getLogger("");
+        for (var handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        ConsoleHandler handler = new ConsoleHandler();
+        handler.setFormatter(new OneLine());
+        handler.setLevel(level);
+        root.addHandler(handler);
+        root.setLevel(level);
+        // Netty logs its own start-up details at DEBUG; keep them out of "verbose".
+        Logger.getLogger("io.netty").setLevel(level.intValue() < Level.INFO.intValue() ? Level.INFO : level);
+    }
+
+    static Level parse(String name) {
+        if (name == null || name.isBlank()) {
+            return Level.INFO;
+        }
+        return switch (name.strip().toLowerCase(Locale.ROOT)) {
+            case "silent", "off" -> Level.OFF;
+            case "error" -> Level.SEVERE;
+            case "warn", "warning" -> Level.WARNING;
+            case "info" -> Level.INFO;
+            case "verbose", "debug" -> Level.FINE;
+            default -> throw new IllegalArgumentException("LOG_LEVEL must be silent, error, warning, info or verbose,"
+                    + " not '" + name + "'");
+        };
+    }
+
+    private static final class OneLine extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            String logger = r.getLoggerName() == null ? "" : r.getLoggerName();
+            logger = logger.substring(logger.lastIndexOf('.') + 1);
+            StringBuilder line = new StringBuilder(128)
+                    .append(TIME.format(Instant.ofEpochMilli(r.getMillis()))).append(' ')
+                    .append(r.getLevel().getName()).append(' ')
+                    .append(logger).append(": ")
+                    .append(formatMessage(r)).append('\n');
+            if (r.getThrown() != null && r.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                line.append("  caused by ").append(r.getThrown()).append('\n');
+            }
+            return line.toString();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.wgate.server.gateway;
+
+import io.wgate.server.config.Endpoint;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Turns a configured endpoint into a socket address: IP literals directly, host names through the
+ * system resolver with retries (as {@code wg} does, {@code WG_ENDPOINT_RESOLUTION_RETRIES}), so a
+ * gateway that boots before DNS is reachable still comes up.
+ */
+final class EndpointResolver {
+
+    private static final System.Logger LOG = System.getLogger(EndpointResolver.class.getName());
+    private static final long RETRY_DELAY_MILLIS = 1000;
+
+    private final int attempts;
+
+    EndpointResolver(int attempts) {
+        this.attempts = attempts;
+    }
+
+    /**
+     * Resolves {@code endpoint}, preferring the first address the resolver returns (as getaddrinfo
+     * orders them).
+     *
+     * @throws UnknownHostException naming the host, after the last attempt
+     */
+    InetSocketAddress resolve(Endpoint endpoint) throws UnknownHostException, InterruptedException {
+        if (endpoint.isLiteral()) {
+            return new InetSocketAddress(endpoint.literalAddress().orElseThrow(), endpoint.port());
+        }
+        UnknownHostException last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try {
+                InetAddress address = InetAddress.getAllByName(endpoint.host())[0];
+                return new InetSocketAddress(address, endpoint.port());
+            } catch (UnknownHostException e) {
+                last = e;
+                LOG.log(Level.WARNING, "cannot resolve endpoint host {0} (attempt {1} of {2})", endpoint.host(),
+                        attempt, attempts);
+                if (attempt < attempts) {
+                    Thread.sleep(RETRY_DELAY_MILLIS);
+                }
+            }
+        }
+        UnknownHostException failure = new UnknownHostException("cannot resolve endpoint host '" + endpoint.host()
+                + "' after " + attempts + " attempts");
+        failure.initCause(last);
+        throw failure;
+    }
+}

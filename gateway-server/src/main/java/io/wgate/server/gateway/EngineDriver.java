@@ -1,0 +1,105 @@
+package io.wgate.server.gateway;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.wgate.core.Engine;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Owns the {@link Engine} on its event loop: supplies the monotonic time, flushes the outbox after
+ * each batch and runs {@link Engine#onTick} at {@link Engine#nextDeadlineNanos()}. Queued handshake
+ * work runs as its own loop task, so reads of transport data interleave with it.
+ *
+ * <p>Every method runs on the engine's event loop.
+ */
+final class EngineDriver {
+
+    private final Engine engine;
+    private final EventLoop loop;
+    private final Runnable tickTask = this::tick;
+    private NettyOutbox outbox;
+    private ScheduledFuture<?> scheduledTick;
+    private long scheduledDeadlineNanos = Long.MAX_VALUE;
+    private boolean immediateTickQueued;
+    private boolean stopped;
+
+    EngineDriver(Engine engine, EventLoop loop) {
+        this.engine = engine;
+        this.loop = loop;
+    }
+
+    void attach(NettyOutbox outbox) {
+        this.outbox = outbox;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    NettyOutbox outbox() {
+        return outbox;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** Monotonic now. */
+    long nowNanos() {
+        return System.nanoTime();
+    }
+
+    /** After a batch of inputs: flush what they produced and make sure the next tick is scheduled. */
+    void afterBatch() {
+        outbox.flush();
+        reschedule();
+    }
+
+    /** Runs a tick now (configuration changes call this so owed keepalives go out at once). */
+    void tick() {
+        immediateTickQueued = false;
+        if (stopped) {
+            return;
+        }
+        if (scheduledTick != null) {
+            scheduledTick.cancel(false); // no-op when this is that tick running
+            scheduledTick = null;
+        }
+        scheduledDeadlineNanos = Long.MAX_VALUE;
+        engine.onTick(nowNanos(), outbox);
+        outbox.flush();
+        reschedule();
+    }
+
+    /** Schedules the tick at the engine's next deadline if that is earlier than what is scheduled. */
+    void reschedule() {
+        if (stopped) {
+            return;
+        }
+        long deadline = engine.nextDeadlineNanos();
+        if (deadline == Long.MIN_VALUE) {
+            if (!immediateTickQueued) {
+                immediateTickQueued = true;
+                loop.execute(tickTask);
+            }
+            return;
+        }
+        if (deadline == Long.MAX_VALUE || deadline >= scheduledDeadlineNanos) {
+            return;
+        }
+        if (scheduledTick != null) {
+            scheduledTick.cancel(false);
+        }
+        scheduledDeadlineNanos = deadline;
+        long delayNanos = Math.max(0, deadline - nowNanos());
+        scheduledTick = loop.schedule(tickTask, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Cancels the scheduled tick (shutdown). */
+    void stop() {
+        stopped = true;
+        if (scheduledTick != null) {
+            scheduledTick.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package io.wgate.server.net;
+
+import io.wgate.core.route.Prefix;
+import io.wgate.server.config.InterfaceAddress;
+import io.wgate.server.config.RouteTable;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Brings an existing link (the TUN the caller opened) into service the way {@code wg-quick up} does,
+ * and takes it out again the way {@code wg-quick down} does ({@code protocol.md} §4):
+ *
+ * <ol>
+ *   <li>PreUp hooks;</li>
+ *   <li>{@code ip -4|-6 address add} for each Address;</li>
+ *   <li>{@code ip link set mtu M up dev IF}, M explicit or from {@link AutoMtu};</li>
+ *   <li>a route for each distinct AllowedIP, longest prefix first ({@link RouteOrder}):
+ *     <ul>
+ *       <li>{@code Table = off}: none;</li>
+ *       <li>explicit table T: {@code ip route add P dev IF table T};</li>
+ *       <li>{@code auto}, not /0: {@code ip route add P dev IF}, unless {@code ip route show dev IF match P}
+ *           already finds a route through the interface (the Address's own subnet, typically);</li>
+ *       <li>{@code auto}, /0: fwmark policy routing with mark = table = FwMark, or the first table from
+ *           51820 that is empty for IPv4 and IPv6: {@code ip rule add not fwmark T table T},
+ *           {@code ip rule add table main suppress_prefixlength 0}, {@code ip route add 0.0.0.0/0 dev IF table T},
+ *           and for IPv4 {@code sysctl -q net.ipv4.conf.all.src_valid_mark=1};</li>
+ *     </ul></li>
+ *   <li>PostUp hooks.</li>
+ * </ol>
+ *
+ * <p>Hooks run in order with {@code bash -c}, {@code %i} replaced by the interface name; a hook that
+ * fails fails {@code up}. Every address, route and rule added is written to the state file
+ * ({@link NetStateStore}) as soon as it exists. If a step fails, the steps already done are undone in
+ * reverse order and the original error is thrown (with any undo problems attached as suppressed), so
+ * nothing is left half-applied; like wg-quick, a failed {@code up} runs no down hooks, and hooks that
+ * already ran are not reversed. {@code down} runs PreDown hooks, undoes the recorded steps in reverse,
+ * runs PostDown hooks and deletes the state; it keeps going past failures and reports them together.
+ * Closing the TUN is the caller's job, before or after {@code down}: undo steps that find the device,
+ * route, rule or address already gone count as done.
+ *
+ * <p>Not done, unlike wg-quick: creating or deleting the link; DNS ({@code resolvconf}); SaveConfig;
+ * and the nftables/iptables rules wg-quick adds for a full tunnel (dropping packets to our addresses
+ * that arrive on other interfaces, and saving/restoring the fwmark through conntrack). The
+ * {@code src_valid_mark} sysctl is not reset on {@code down}, as wg-quick does not reset it either.
+ *
+ * <p>Not thread-safe; one {@code up} or {@code down} per interface at a time.
+ */
+public final class LinkSetup {
+
+    /** wg-quick's first candidate table (and fwmark) for full-tunnel policy routing. */
+    public static final long FIRST_POLICY_TABLE = 51820;
+    /** How many tables past {@link #FIRST_POLICY_TABLE} to try before giving up. */
+    static final int POLICY_TABLE_SEARCH_LIMIT = 1000;
+
+    private static final System.Logger LOG = System.getLogger(LinkSetup.class.getName());
+
+    private final CommandRunner runner;
+    private final NetStateStore store;
+
+    public LinkSetup(CommandRunner runner, NetStateStore store) {
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** Real commands, state under {@code /run/wgate}. */
+    public static LinkSetup system() {
+        return new LinkSetup(new ProcessCommandRunner(), NetStateStore.system());
+    }
+
+    /**
+     * The fwmark {@link #up} will use for this plan: its FwMark if set; else, when a /0 needs policy
+     * routing, the first routing table from 51820 with no IPv4 or IPv6 routes; else 0. A caller that
+     * wants its sockets marked before any route changes calls this first and passes
+     * {@code plan.withFwMark(mark)} to {@code up}.
+     */
+    public long chooseFwMark(LinkPlan plan) throws IOException {
+        if (plan.fwMark() != 0 || !plan.needsPolicyRouting()) {
+            return plan.fwMark();
+        }
+        for (long table = FIRST_POLICY_TABLE; table < FIRST_POLICY_TABLE + POLICY_TABLE_SEARCH_LIMIT; table++) {
+            if (isEmptyTable("-4", table) && isEmptyTable("-6", table)) {
+                return table;
+            }
+        }
+        throw new IOException("no empty routing table in " + FIRST_POLICY_TABLE + ".."
+                + (FIRST_POLICY_TABLE + POLICY_TABLE_SEARCH_LIMIT - 1) + " for the full-tunnel fwmark; set FwMark");
+    }
+
+    private boolean isEmptyTable(String family, long table) throws IOException {
+        return runner.run(List.of("ip", family, "route", "show", "table", Long.toString(table))).stdout().isBlank();
+    }
+
+    /**
+     * Brings the link into service (see the class comment). Call it once the caller owns the link (has
+     * opened the TUN), so that a state file left for the same interface can only be stale: such a file,
+     * from a crash, is undone first ({@link #cleanup}).
+     *
+     * @return the MTU and fwmark used, and the steps taken
+     * @throws IOException the first failure, after everything done so far has been undone
+     */
+    public AppliedLink up(LinkPlan plan) throws IOException {
+        String dev = plan.interfaceName();
+        if (store.read(dev).isPresent()) {
+            LOG.log(Level.WARNING, "{0} has network state from an earlier run ({1}); undoing it first",
+                    dev, store.pathFor(dev));
+            down(dev);
+        }
+        Progress progress = new Progress(NetState.begin(dev, plan.hooks().preDown(), plan.hooks().postDown()));
+        store.write(progress.state);
+        try {
+            runHooks("PreUp", plan.hooks().preUp(), dev);
+            for (InterfaceAddress address : plan.addresses()) {
+                progress.apply(new NetStep.AddAddress(dev, address));
+            }
+            int mtu = plan.mtu().isPresent() ? plan.mtu().getAsInt() : AutoMtu.tunnelMtu(runner, plan.endpoints());
+            exec(List.of("ip", "link", "set", "mtu", Integer.toString(mtu), "up", "dev", dev));
+            long fwMark = chooseFwMark(plan);
+            if (fwMark != plan.fwMark()) {
+                progress.update(progress.state.withFwMark(fwMark));
+            }
+            addRoutes(plan, fwMark, progress);
+            runHooks("PostUp", plan.hooks().postUp(), dev);
+            progress.update(progress.state.completed());
+            LOG.log(Level.INFO, "{0} is up: mtu {1}, {2} host changes recorded in {3}", dev, Integer.toString(mtu),
+                    Integer.toString(progress.state.steps().size()), store.pathFor(dev));
+            return new AppliedLink(dev, mtu, fwMark, progress.state.steps());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "{0}: up failed, undoing {1} host changes: {2}", dev,
+                    Integer.toString(progress.state.steps().size()), e.getMessage());
+            rollBack(progress.state, e::addSuppressed);
+            throw e;
+        }
+    }
+
+    private void addRoutes(LinkPlan plan, long fwMark, Progress progress) throws IOException {
+        String dev = plan.interfaceName();
+        RouteTable table = plan.table();
+        boolean[] policyDone = new boolean[2]; // [0] IPv4, [1] IPv6
+        for (Prefix prefix : RouteOrder.sorted(plan.allowedIps())) {
+            switch (table.mode()) {
+                case OFF -> {
+                }
+                case EXPLICIT -> progress.apply(new NetStep.AddRoute(dev, prefix, table.id()));
+                case AUTO -> {
+                    if (prefix.cidr() == 0) {
+                        int family = prefix.isIpv4() ? 0 : 1;
+                        if (!policyDone[family]) {
+                            addPolicyRouting(dev, prefix, fwMark, progress);
+                            policyDone[family] = true;
+                        }
+                    } else if (!routeThroughExists(dev, prefix)) {
+                        progress.apply(new NetStep.AddRoute(dev, prefix, null));
+                    }
+                }
+            }
+        }
+    }
+
+    /** wg-quick's {@code add_default}, without its firewall part (see the class comment). */
+    private void addPolicyRouting(String dev, Prefix defaultRoute, long fwMark, Progress progress) throws IOException {
+        boolean ipv6 = !defaultRoute.isIpv4();
+        String mark = Long.toString(fwMark);
+        progress.apply(new NetStep.AddRule(ipv6, List.of("not", "fwmark", mark, "table", mark)));
+        progress.apply(new NetStep.AddRule(ipv6, List.of("table", "main", "suppress_prefixlength", "0")));
+        progress.apply(new NetStep.AddRoute(dev, defaultRoute, mark));
+        if (!ipv6) {
+            exec(List.of("sysctl", "-q", "net.ipv4.conf.all.src_valid_mark=1"));
+        }
+    }
+
+    /** wg-quick's check: {@code ip -4 route show dev IF match P} prints something. */
+    private boolean routeThroughExists(String dev, Prefix prefix) throws IOException {
+        CommandResult r = runner.run(List.of("ip", prefix.isIpv4() ? "-4" : "-6", "route", "show", "dev", dev,
+                "match", prefix.toString()));
+        boolean exists = r.exitCode() == 0 && !r.stdout().isBlank();
+        if (exists) {
+            LOG.log(Level.INFO, "{0}: {1} is already routed through the interface", dev, prefix);
+        }
+        return exists;
+    }
+
+    /**
+     * Undoes what {@code up} recorded for an interface, in this or another process (see the class
+     * comment). Down hooks run only if {@code up} had completed.
+     *
+     * @return false when there was no state for the interface (nothing to do)
+     * @throws IOException after trying everything, when something could not be undone or a hook failed;
+     *                     steps that could not be undone stay in the state file for another try
+     */
+    public boolean down(String interfaceName) throws IOException {
+        Optional<NetState> recorded = store.read(interfaceName);
+        if (recorded.isEmpty()) {
+            return false;
+        }
+        NetState state = recorded.get();
+        List<Exception> problems = new ArrayList<>();
+        if (state.complete()) {
+            runHooksKeepGoing("PreDown", state.preDown(), interfaceName, problems);
+        }
+        List<NetStep> left = undo(state.steps(), problems::add);
+        if (state.complete()) {
+            runHooksKeepGoing("PostDown", state.postDown(), interfaceName, problems);
+        }
+        if (left.isEmpty()) {
+            store.delete(interfaceName);
+        } else {
+            store.write(state.withSteps(left));
+        }
+        if (!problems.isEmpty()) {
+            IOException e = new IOException("down " + interfaceName + ": " + problems.size() + " problem(s), first: "
+                    + problems.getFirst().getMessage()
+                    + (left.isEmpty() ? "" : "; " + left.size() + " step(s) kept in " + store.pathFor(interfaceName)));
+            problems.forEach(e::addSuppressed);
+            throw e;
+        }
+        LOG.log(Level.INFO, "{0} is down: {1} host changes undone", interfaceName,
+                Integer.toString(state.steps().size()));
+        return true;
+    }
+
+    /**
+     * Start-up cleanup after a crash (tailscaled's {@code --cleanup}): the same as {@link #down}, named
+     * for the use.
+     *
+     * @return whether a stale state was found
+     */
+    public boolean cleanup(String interfaceName) throws IOException {
+        return down(interfaceName);
+    }
+
+    private void rollBack(NetState state, Consumer<Exception> problems) {
+        List<NetStep> left = undo(state.steps(), problems);
+        try {
+            if (left.isEmpty()) {
+                store.delete(state.interfaceName());
+            } else {
+                store.write(state.withSteps(left));
+                problems.accept(new IOException(left.size() + " step(s) could not be undone; they are kept in "
+                        + store.pathFor(state.interfaceName()) + " for 'wgate down " + state.interfaceName() + "'"));
+            }
+        } catch (IOException e) {
+            problems.accept(e);
+        }
+    }
+
+    /** Undoes steps newest first; returns those that could not be undone, oldest first. */
+    private List<NetStep> undo(List<NetStep> steps, Consumer<Exception> problems) {
+        List<NetStep> left = new ArrayList<>();
+        for (NetStep step : steps.reversed()) {
+            try {
+                exec(step.undoCommand());
+            } catch (CommandFailedException e) {
+                if (isAlreadyGone(e)) {
+                    LOG.log(Level.DEBUG, "already gone: {0}", e.getMessage());
+                } else {
+                    problems.accept(e);
+                    left.addFirst(step);
+                }
+            } catch (IOException e) {
+                problems.accept(e);
+                left.addFirst(step);
+            }
+        }
+        return left;
+    }
+
+    /**
+     * Errors that mean the thing to delete no longer exists: the device is gone (its addresses and
+     * routes went with it), or the route (ESRCH), rule (ENOENT) or address (EADDRNOTAVAIL) is not there.
+     */
+    static boolean isAlreadyGone(CommandFailedException e) {
+        String reason = e.reason();
+        return reason.contains("Cannot find device") || reason.contains("No such process")
+                || reason.contains("No such file or directory") || reason.contains("Cannot assign requested address");
+    }
+
+    private void runHooks(String phase, List<String> hooks, String dev) throws IOException {
+        for (String hook : hooks) {
+            runHook(phase, hook, dev);
+        }
+    }
+
+    private void runHooksKeepGoing(String phase, List<String> hooks, String dev, List<Exception> problems) {
+        for (String hook : hooks) {
+            try {
+                runHook(phase, hook, dev);
+            } catch (IOException e) {
+                problems.add(e);
+            }
+        }
+    }
+
+    private void runHook(String phase, String hook, String dev) throws IOException {
+        CommandResult r = exec(List.of("bash", "-c", hook.replace("%i", dev)));
+        for (String line : (r.stdout() + r.stderr()).strip().lines().toList()) {
+            LOG.log(Level.INFO, "{0} {1}: {2}", phase, dev, line);
+        }
+    }
+
+    private CommandResult exec(List<String> command) throws IOException {
+        LOG.log(Level.INFO, "[#] {0}", CommandResult.display(command));
+        return runner.check(command);
+    }
+
+    /** The state as steps are applied, written to the store after each one. */
+    private final class Progress {
+        NetState state;
+
+        Progress(NetState state) {
+            this.state = state;
+        }
+
+        void apply(NetStep step) throws IOException {
+            exec(step.applyCommand());
+            update(state.plus(step));
+        }
+
+        void update(NetState next) throws IOException {
+            state = next;
+            store.write(next);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * Host network setup around the tunnel interface: what wg-quick does after creating the link
+ * (addresses, MTU, routes, fwmark policy rules, hooks), and undoing it on {@code down}.
+ *
+ * <p>Where it sits: once, at start-up and shut-down, outside the packet path. The server opens the
+ * TUN (gateway-tun), then {@link io.wgate.server.net.LinkSetup#up} brings it into service from the
+ * parsed config; {@link io.wgate.server.net.LinkSetup#down} removes what {@code up} added, using the
+ * record it keeps under {@code /run/wgate/<if>.state}, so another process or a start-up cleanup after
+ * a crash can undo it too. All host changes go through {@link io.wgate.server.net.CommandRunner}
+ * ({@code ip}, {@code sysctl}, {@code bash -c} for hooks), which tests replace with a fake or with a
+ * runner that enters a network namespace.
+ *
+ * <p>Behaviour follows wg-quick's {@code linux.bash} ({@code protocol.md} §4) except where a class
+ * comment says otherwise.
+ */
+package io.wgate.server.net;

@@ -1,0 +1,87 @@
+package io.wgate.tun;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Packet and drop counters of one {@link TunChannel}.
+ *
+ * <p>Written only by the channel's event loop as plain {@code long}s; any thread (the metrics side) may read them
+ * through the getters, which use opaque reads so that values are never torn or hoisted out of a loop.
+ */
+public final class TunCounters {
+    private static final VarHandle LONG_ARRAY = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int PACKETS_READ = 0;
+    private static final int BYTES_READ = 1;
+    private static final int PACKETS_WRITTEN = 2;
+    private static final int BYTES_WRITTEN = 3;
+    private static final int FIRST_DROP = 4;
+
+    private final long[] values = new long[FIRST_DROP + TunDropReason.count()];
+
+    TunCounters() {
+    }
+
+    void onPacketRead(int bytes) {
+        values[PACKETS_READ]++;
+        values[BYTES_READ] += bytes;
+    }
+
+    void onPacketWritten(int bytes) {
+        values[PACKETS_WRITTEN]++;
+        values[BYTES_WRITTEN] += bytes;
+    }
+
+    void onDrop(TunDropReason reason, int packets) {
+        values[FIRST_DROP + reason.ordinal()] += packets;
+    }
+
+    /** IP packets read from the interface and fired into the pipeline. */
+    public long packetsRead() {
+        return get(PACKETS_READ);
+    }
+
+    /** Bytes of those packets. */
+    public long bytesRead() {
+        return get(BYTES_READ);
+    }
+
+    /** IP packets the kernel accepted from {@code write}. */
+    public long packetsWritten() {
+        return get(PACKETS_WRITTEN);
+    }
+
+    /** Bytes of those packets. */
+    public long bytesWritten() {
+        return get(BYTES_WRITTEN);
+    }
+
+    /** Packets dropped for {@code reason}. */
+    public long dropped(TunDropReason reason) {
+        return get(FIRST_DROP + reason.ordinal());
+    }
+
+    /** Packets dropped for any reason. */
+    public long droppedTotal() {
+        long total = 0;
+        for (int i = 0; i < TunDropReason.count(); i++) {
+            total += get(FIRST_DROP + i);
+        }
+        return total;
+    }
+
+    private long get(int index) {
+        return (long) LONG_ARRAY.getOpaque(values, index);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("TunCounters[read=").append(packetsRead())
+                .append('/').append(bytesRead()).append("B, written=").append(packetsWritten())
+                .append('/').append(bytesWritten()).append('B');
+        for (int i = 0; i < TunDropReason.count(); i++) {
+            s.append(", ").append(TunDropReason.of(i)).append('=').append(get(FIRST_DROP + i));
+        }
+        return s.append(']').toString();
+    }
+}

@@ -1,0 +1,95 @@
+package io.wgate.tun;
+
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.FileDescriptor;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * A connected {@code AF_UNIX SOCK_SEQPACKET} pair standing in for a TUN fd without privileges: like a TUN it is
+ * non-blocking, keeps message boundaries (one read = one packet), reports EAGAIN when full and EOF when the peer
+ * closes. {@link #queue()} wraps one end as a {@link TunQueue}; the test drives the other end ({@link #peer()}).
+ */
+@SuppressWarnings("restricted")
+final class SeqPacketPair implements AutoCloseable {
+    private static final int AF_UNIX = 1;
+    private static final int SOCK_SEQPACKET = 5;
+    private static final int SOCK_NONBLOCK = 0x800;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final MethodHandle SOCKETPAIR = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().findOrThrow("socketpair"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+
+    private final TunQueue queue;
+    private final FileDescriptor peer;
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(70_000);
+
+    SeqPacketPair(String name) {
+        Epoll.ensureAvailability();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+            int rc = (int) SOCKETPAIR.invokeExact(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds);
+            if (rc != 0) {
+                throw new IllegalStateException("socketpair failed");
+            }
+            queue = new TunQueue(name, 0, new FileDescriptor(fds.getAtIndex(ValueLayout.JAVA_INT, 0)));
+            peer = new FileDescriptor(fds.getAtIndex(ValueLayout.JAVA_INT, 1));
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    TunQueue queue() {
+        return queue;
+    }
+
+    FileDescriptor peer() {
+        return peer;
+    }
+
+    /** Sends one packet from the peer end; fails if the socket is full. */
+    void send(byte[] packet) throws IOException {
+        scratch.clear().put(packet).flip();
+        int n = peer.write(scratch, 0, packet.length);
+        if (n != packet.length) {
+            throw new IOException("peer write returned " + n + " for " + packet.length + " bytes");
+        }
+    }
+
+    /** Receives one packet at the peer end, waiting up to {@code timeout}; null if none arrived. */
+    byte[] receive(Duration timeout) throws IOException, InterruptedException {
+        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        do {
+            int n = peer.read(scratch, 0, scratch.capacity());
+            if (n > 0) {
+                byte[] packet = new byte[n];
+                scratch.get(0, packet);
+                return packet;
+            }
+            if (n < 0) {
+                throw new IOException("peer saw EOF");
+            }
+            Thread.sleep(1);
+        } while (System.nanoTime() < deadlineNanos);
+        return null;
+    }
+
+    /** Closes the peer end, which the channel sees as EOF. */
+    void closePeer() throws IOException {
+        peer.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+        queue.close();
+        peer.close();
+    }
+}

@@ -1,0 +1,22 @@
+package io.wgate.tun.testing;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Marks a test class or method that needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN), {@code ip(8)} and
+ * {@code /dev/net/tun}: tags it {@code privileged} and gates it with {@link RequiresRoot}, which skips it with a
+ * visible reason outside CI and fails it when {@code CI=true}.
+ */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Tag("privileged")
+@ExtendWith(RequiresRoot.class)
+public @interface Privileged {
+}

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.wgate.core.testkit.EnginePair;
 import io.wgate.core.testkit.EnginePair.Sent;
+import io.wgate.core.testkit.RecordingOutbox;
 import io.wgate.core.testkit.Packets;
 import io.wgate.core.wire.Initiation;
 import io.wgate.core.wire.MessageType;
@@ -103,6 +104,33 @@ class EngineCookieTest {
         long replays = pair.bob.engine.drops().get(DropReason.HANDSHAKE_REPLAY);
         assertEquals(10, limited + replays);
         assertTrue(limited >= 5, "burst of 5 then 20/s: most of 10 instant copies are limited, got " + limited);
+    }
+
+    @Test
+    void transportDataIsNotDelayedByQueuedHandshakes() {
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 5)));
+        pair.bob.takeTunnel().forEach(ByteBuf::release);
+        flood(Protocol.MAX_QUEUED_INCOMING_HANDSHAKES + 100);
+        assertEquals(Protocol.MAX_QUEUED_INCOMING_HANDSHAKES, pair.bob.engine.queuedHandshakes());
+        assertEquals(100, pair.bob.engine.drops().get(DropReason.HANDSHAKE_QUEUE_FULL), "the queue is bounded");
+
+        // Alice's data reaches bob's tunnel at once, before any of the queued handshake work is done.
+        pair.alice.engine.onTunnelPacket(pair.now(), Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 6)),
+                pair.alice.outbox);
+        RecordingOutbox.Datagram datagram = pair.alice.outbox.takeDatagrams().get(0);
+        pair.bob.engine.onDatagram(pair.now(), datagram.content(), pair.alice.address, pair.bob.outbox);
+        List<ByteBuf> delivered = pair.bob.outbox.takeTunnelPackets();
+        assertEquals(1, delivered.size());
+        delivered.forEach(ByteBuf::release);
+        assertEquals(Protocol.MAX_QUEUED_INCOMING_HANDSHAKES, pair.bob.engine.queuedHandshakes());
+
+        // One tick does a bounded amount of handshake work.
+        pair.bob.engine.onTick(pair.now(), pair.bob.outbox);
+        assertEquals(Protocol.MAX_QUEUED_INCOMING_HANDSHAKES - EngineConfig.DEFAULT_HANDSHAKES_PER_TICK,
+                pair.bob.engine.queuedHandshakes());
+        assertEquals(Long.MIN_VALUE, pair.bob.engine.nextDeadlineNanos(), "more work: tick again at once");
+        pair.run();
+        assertEquals(0, pair.bob.engine.queuedHandshakes());
     }
 
     @Test

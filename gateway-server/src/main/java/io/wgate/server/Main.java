@@ -3,7 +3,9 @@ package io.wgate.server;
 import io.wgate.server.cli.DownCommand;
 import io.wgate.server.cli.KeyCommands;
 import io.wgate.server.cli.Logging;
+import io.wgate.server.cli.ShowCommand;
 import io.wgate.server.cli.UpCommand;
+import io.wgate.server.demo.DemoCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -52,6 +54,8 @@ public final class Main {
         return switch (command) {
             case "up" -> UpCommand.run(rest, out, err);
             case "down" -> DownCommand.run(rest, out, err);
+            case "show" -> ShowCommand.run(rest, out, err);
+            case "demo" -> DemoCommand.run(rest, out, err);
             case "help", "--help", "-h" -> {
                 out.print(USAGE);
                 yield 0;

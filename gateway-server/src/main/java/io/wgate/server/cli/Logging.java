@@ -39,8 +39,10 @@ public final class Logging {
         handler.setLevel(level);
         root.addHandler(handler);
         root.setLevel(level);
-        // Netty logs its own start-up details at DEBUG; keep them out of "verbose".
-        Logger.getLogger("io.netty").setLevel(level.intValue() < Level.INFO.intValue() ? Level.INFO : level);
+        // Netty's start-up details and the JDK's process launching log at DEBUG; keep them out of "verbose".
+        Level quiet = level.intValue() < Level.INFO.intValue() ? Level.INFO : level;
+        Logger.getLogger("io.netty").setLevel(quiet);
+        Logger.getLogger("java.lang.ProcessBuilder").setLevel(quiet);
     }
 
     static Level parse(String name) {

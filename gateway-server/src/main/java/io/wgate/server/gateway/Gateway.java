@@ -1,19 +1,11 @@
 package io.wgate.server.gateway;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.unix.IntegerUnixChannelOption;
-import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.wgate.core.DropReason;
 import io.wgate.core.Engine;
 import io.wgate.core.EngineConfig;
 import io.wgate.core.Protocol;
@@ -25,6 +17,7 @@ import io.wgate.server.config.WgQuickConfig;
 import io.wgate.server.net.AppliedLink;
 import io.wgate.server.net.LinkPlan;
 import io.wgate.server.net.LinkSetup;
+import io.wgate.server.uapi.UapiServer;
 import io.wgate.tun.TunChannel;
 import io.wgate.tun.TunDevice;
 import java.io.IOException;
@@ -32,6 +25,7 @@ import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -53,14 +47,6 @@ import java.util.concurrent.TimeUnit;
 public final class Gateway implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
-
-    /** Socket buffers requested with SO_RCVBUFFORCE/SO_SNDBUFFORCE (wireguard-go uses 7 MiB). */
-    static final int SOCKET_BUFFER_BYTES = 7 << 20;
-    private static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", 1, 36);
-    private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
-    private static final IntegerUnixChannelOption SO_SNDBUFFORCE = new IntegerUnixChannelOption("SO_SNDBUFFORCE", 1, 32);
-    /** Datagrams read per recvmmsg call. */
-    private static final int DATAGRAMS_PER_READ = 32;
 
     private final String name;
     private final GatewayOptions options;
@@ -136,6 +122,7 @@ public final class Gateway implements AutoCloseable {
             if (driver != null) {
                 driver.stop();
             }
+            logDrops();
             engine.close();
             return null;
         }));
@@ -151,11 +138,21 @@ public final class Gateway implements AutoCloseable {
         }
         tunGroup.next().register(tun).sync();
 
-        listenPort = config.iface().listenPort();
         fwMark = config.iface().fwMark();
-        udp = bindUdp(listenPort, fwMark);
+        int port = config.iface().listenPort();
+        udp = onLoop(() -> UdpSockets.open(options.transport(), loop, driver, port, fwMark));
+        teardown.push(() -> udp.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
         listenPort = udp.localAddress().getPort();
         driver.attach(new NettyOutbox(udp, tun));
+
+        UapiServer uapi = UapiServer.start(name, new GatewayDevice(this), loop);
+        teardown.push(uapi);
+        uapi.watchSocketFile(Duration.ofSeconds(1), () -> {
+            if (!closing) {
+                LOG.log(Level.WARNING, "{0}: the UAPI socket {1} was deleted; shutting down", name, uapi.socketPath());
+                terminated.complete("UAPI socket deleted");
+            }
+        });
 
         LinkSetup linkSetup = LinkSetup.system();
         List<InetAddress> endpointAddresses = new ArrayList<>();
@@ -213,59 +210,6 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private DatagramChannel bindUdp(int port, long mark) throws Exception {
-        Bootstrap bootstrap = new Bootstrap()
-                .group(loop)
-                .channelFactory(options.transport().datagramChannelFactory()::get)
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 8 << 20))
-                .option(ChannelOption.MAX_MESSAGES_PER_WRITE, 64)
-                .handler(new ChannelInitializer<DatagramChannel>() {
-                    @Override
-                    protected void initChannel(DatagramChannel ch) {
-                        ch.pipeline().addLast("handshake", new HandshakeHandler(driver));
-                        ch.pipeline().addLast("decrypt", new DecryptHandler(driver));
-                        ch.pipeline().addLast("route", new RouteHandler(driver));
-                    }
-                });
-        // recvmmsg: up to DATAGRAMS_PER_READ datagrams per system call, each slot large enough for a peer on a
-        // 9000-byte jumbo-frame path (its WireGuard datagrams are at most 9000 - 28 bytes).
-        int payloadSize = 9216;
-        bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(payloadSize * DATAGRAMS_PER_READ));
-        if (options.transport() == TransportKind.EPOLL) {
-            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, payloadSize);
-        } else {
-            bootstrap.option(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, payloadSize);
-        }
-        if (mark != 0) {
-            bootstrap.option(SO_MARK, (int) mark);
-        }
-        Channel channel;
-        try {
-            channel = bootstrap.bind(new InetSocketAddress(port)).sync().channel();
-        } catch (Exception e) {
-            if (e instanceof BindException || e.getCause() instanceof BindException) {
-                throw new GatewayException("cannot listen on UDP port " + port + ": " + describe(e)
-                        + " (another WireGuard interface or program uses it; pick another ListenPort)", e);
-            }
-            throw e;
-        }
-        teardown.push(() -> channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
-        forceBuffers(channel);
-        return (DatagramChannel) channel;
-    }
-
-    /** Best effort: the FORCE variants pass net.core.rmem_max with CAP_NET_ADMIN, as wireguard-go does. */
-    private static void forceBuffers(Channel channel) {
-        try {
-            channel.config().setOption(SO_RCVBUFFORCE, SOCKET_BUFFER_BYTES);
-            channel.config().setOption(SO_SNDBUFFORCE, SOCKET_BUFFER_BYTES);
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "could not force socket buffer sizes: {0}", e.getMessage());
-        }
-    }
-
     // ================================================================ runtime control (any thread)
 
     /** The interface name. */
@@ -306,8 +250,22 @@ public final class Gateway implements AutoCloseable {
 
     /** Applies the SO_MARK of the live socket (0 clears it). */
     public void setFwMark(long mark) {
-        udp.config().setOption(SO_MARK, (int) mark);
+        udp.config().setOption(UdpSockets.SO_MARK, (int) mark);
         fwMark = mark;
+    }
+
+    /**
+     * Moves the UDP socket to {@code port} (0 = any free port): the new socket is bound first, so on
+     * failure the old one stays. Call on {@link #eventLoop()}.
+     */
+    public void rebind(int port) throws BindException {
+        DatagramChannel replacement = UdpSockets.open(options.transport(), loop, driver, port, fwMark);
+        DatagramChannel old = udp;
+        driver.outbox().useUdp(replacement);
+        udp = replacement;
+        listenPort = replacement.localAddress().getPort();
+        old.close();
+        LOG.log(Level.INFO, "{0}: now listening on UDP port {1,number,#}", name, listenPort);
     }
 
     /** Runs a tick on the event loop (after configuration changes). Call from the event loop. */
@@ -337,6 +295,24 @@ public final class Gateway implements AutoCloseable {
     }
 
     // ================================================================ shutdown
+
+    /** One line summarising every packet discarded during this run, by reason (nothing when none were). */
+    private void logDrops() {
+        StringBuilder line = new StringBuilder();
+        for (DropReason reason : DropReason.values()) {
+            long count = engine.drops().get(reason);
+            if (count != 0) {
+                line.append(' ').append(reason.label()).append('=').append(count);
+            }
+        }
+        long backpressure = backpressureDrops();
+        if (backpressure != 0) {
+            line.append(" backpressure=").append(backpressure);
+        }
+        if (!line.isEmpty()) {
+            LOG.log(Level.INFO, "{0}: packets dropped during this run:{1}", name, line);
+        }
+    }
 
     /** Tears everything down in reverse order: host network setup, sockets, TUN, engine, threads. */
     @Override

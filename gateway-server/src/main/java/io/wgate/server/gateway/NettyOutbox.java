@@ -29,7 +29,7 @@ final class NettyOutbox implements Outbox {
         }
     }
 
-    private final Channel udp;
+    private Channel udp;
     private final Channel tun;
     private boolean udpPending;
     private boolean tunPending;
@@ -63,6 +63,15 @@ final class NettyOutbox implements Outbox {
         }
         tun.write(packet, tun.voidPromise());
         tunPending = true;
+    }
+
+    /** Sends through {@code replacement} from now on (after a listen-port change). */
+    void useUdp(Channel replacement) {
+        if (udpPending) {
+            udp.flush();
+            udpPending = false;
+        }
+        udp = replacement;
     }
 
     /** Flushes whatever this batch wrote. */

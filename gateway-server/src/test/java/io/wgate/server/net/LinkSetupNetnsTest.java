@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.wgate.server.config.WgQuickConfig;
+import io.wgate.tun.testing.Privileged;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -19,9 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,10 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link LinkSetup} against the real kernel, inside a network namespace made for each test. A dummy
  * link (or, where the dummy driver is missing, a persistent TUN) stands in for the gateway's TUN.
  *
- * <p>Needs root: skipped with a reason otherwise, but failed when {@code CI=true}. (Inline check; the
- * shared {@code io.wgate.tun.testing.Privileged} extension is not on this module's test classpath.)
+ * <p>Needs root: skipped with a reason otherwise, but failed when {@code CI=true} ({@link Privileged}).
  */
-@Tag("privileged")
+@Privileged
 class LinkSetupNetnsTest {
 
     private static final String LINK = "wgtdummy0";
@@ -46,7 +43,6 @@ class LinkSetupNetnsTest {
 
     @BeforeEach
     void createNamespace() throws Exception {
-        requireRoot();
         host = new ProcessCommandRunner(Duration.ofSeconds(20));
         namespace = "wgt-netsetup-" + ProcessHandle.current().pid() + "-"
                 + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
@@ -61,21 +57,6 @@ class LinkSetupNetnsTest {
     void removeNamespace() throws Exception {
         if (namespace != null) {
             host.run(List.of("ip", "netns", "del", namespace));
-        }
-    }
-
-    private static void requireRoot() throws IOException, InterruptedException {
-        Process id = new ProcessBuilder("id", "-u").start();
-        String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-        id.waitFor();
-        boolean haveIp = Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
-                || Files.isExecutable(Path.of("/usr/bin/ip")) || Files.isExecutable(Path.of("/bin/ip"));
-        String missing = !uid.equals("0") ? "effective uid is " + uid + ", not 0" : !haveIp ? "ip(8) not found" : null;
-        if (missing != null) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("privileged test cannot run and CI=true: " + missing);
-            }
-            Assumptions.abort("needs root with ip(8) and network namespaces: " + missing);
         }
     }
 

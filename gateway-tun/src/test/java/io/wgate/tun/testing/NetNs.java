@@ -52,7 +52,7 @@ public final class NetNs implements AutoCloseable {
         if (!tag.matches("[a-zA-Z0-9-]{1,20}")) {
             throw new IllegalArgumentException("tag '" + tag + "' must be 1 to 20 letters, digits or dashes");
         }
-        String ip = findIp().orElseThrow(() -> new IllegalStateException("ip(8) not found; install iproute2"))
+        String ip = findIp().orElseThrow(() -> new IllegalStateException(Executables.notFound("ip")))
                 .toString();
         String name = "wgt-" + tag + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         LIVE.add(name);
@@ -143,23 +143,9 @@ public final class NetNs implements AutoCloseable {
         return "netns " + name;
     }
 
-    /** The {@code ip} executable from PATH, {@code /usr/sbin} or {@code /sbin}, if installed. */
+    /** The {@code ip} executable from PATH, {@code /usr/sbin} or {@code /sbin}, if installed ({@link Executables}). */
     public static Optional<Path> findIp() {
-        List<String> dirs = new ArrayList<>();
-        String path = System.getenv("PATH");
-        if (path != null) {
-            dirs.addAll(List.of(path.split(":")));
-        }
-        dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
-        for (String dir : dirs) {
-            if (!dir.isEmpty()) {
-                Path candidate = Path.of(dir, "ip");
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return Optional.of(candidate);
-                }
-            }
-        }
-        return Optional.empty();
+        return Executables.find("ip");
     }
 
     private static CommandResult run(List<String> command) {

@@ -1,0 +1,50 @@
+package io.wgate.server.cli;
+
+import io.wgate.server.uapi.DeviceStatus;
+import io.wgate.server.uapi.ShowFormatter;
+import io.wgate.server.uapi.UapiClient;
+import io.wgate.server.uapi.UapiException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code wgate show [NAME]}: interfaces and peers the way {@code wg show} prints them, read through the
+ * UAPI sockets in {@code /var/run/wireguard} (so it also shows wireguard-go interfaces).
+ */
+public final class ShowCommand {
+
+    static final String USAGE = "Usage: wgate show [NAME]";
+
+    private ShowCommand() {
+    }
+
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.size() > 1) {
+            err.println(USAGE);
+            return 1;
+        }
+        List<String> names;
+        try {
+            names = args.isEmpty() ? UapiClient.interfaces() : List.of(DownCommand.nameOf(args.getFirst()));
+        } catch (IOException e) {
+            err.println("wgate show: cannot list interfaces: " + e.getMessage());
+            return 1;
+        }
+        List<DeviceStatus> devices = new ArrayList<>();
+        int status = 0;
+        for (String name : names) {
+            try (UapiClient client = UapiClient.connect(name)) {
+                devices.add(client.get());
+            } catch (IOException | UapiException e) {
+                err.println("wgate show: unable to access interface " + name + ": " + e.getMessage());
+                status = 1;
+            }
+        }
+        if (!devices.isEmpty()) {
+            out.print(ShowFormatter.formatAll(devices, System.currentTimeMillis() / 1000));
+        }
+        return status;
+    }
+}

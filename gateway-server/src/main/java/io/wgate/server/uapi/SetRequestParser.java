@@ -1,0 +1,183 @@
+package io.wgate.server.uapi;
+
+import io.wgate.core.route.Prefix;
+import io.wgate.server.config.WgKey;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Parses the lines of one {@code set=1} request into a {@link UapiRequest.Set}, validating every value
+ * before anything is applied. Keys and value formats follow wireguard-go's {@code device/uapi.go}
+ * ({@code protocol.md} §3): a line without {@code =} is {@link UapiException#EPROTO}; an unknown key
+ * or a bad value is {@link UapiException#EINVAL}. The first {@code public_key} ends the device section,
+ * so device keys after it are unknown peer keys.
+ *
+ * <p>Pure and single-use: feed lines with {@link #accept}, then call {@link #finish}. Line numbers in
+ * messages count the {@code set=1} line as line 1.
+ */
+public final class SetRequestParser {
+
+    private Optional<WgKey> privateKey = Optional.empty();
+    private OptionalInt listenPort = OptionalInt.empty();
+    private OptionalInt fwmark = OptionalInt.empty();
+    private boolean replacePeers;
+    private final List<PeerUpdate> peers = new ArrayList<>();
+    private PeerBuilder peer;
+    private int lineNumber = 1;
+
+    /** Parses a whole request body (the lines after {@code set=1}, without the terminating blank line). */
+    public static UapiRequest.Set parse(String body) throws UapiException {
+        SetRequestParser parser = new SetRequestParser();
+        if (!body.isEmpty()) {
+            for (String line : body.split("\n", -1)) {
+                if (line.isEmpty()) {
+                    break; // the terminating blank line, or the trailing split after the last '\n'
+                }
+                parser.accept(line);
+            }
+        }
+        return parser.finish();
+    }
+
+    /**
+     * Parses one {@code key=value} line (without its newline; never the blank terminator).
+     *
+     * @throws UapiException at the first bad line; the parser must not be used afterwards
+     */
+    public void accept(String line) throws UapiException {
+        lineNumber++;
+        int equals = line.indexOf('=');
+        if (equals < 0) {
+            throw new UapiException(UapiException.EPROTO,
+                    "line " + lineNumber + ": not key=value (no '=' in " + line.length() + " characters)");
+        }
+        String key = line.substring(0, equals);
+        String value = line.substring(equals + 1);
+        try {
+            if (key.equals("public_key")) {
+                startPeer(value);
+            } else if (peer == null) {
+                deviceLine(key, value);
+            } else {
+                peerLine(key, value);
+            }
+        } catch (IllegalArgumentException e) {
+            throw UapiException.invalid("line " + lineNumber + ": " + key + ": " + e.getMessage());
+        }
+    }
+
+    /** The parsed request. */
+    public UapiRequest.Set finish() {
+        endPeer();
+        return new UapiRequest.Set(new DeviceUpdate(privateKey, listenPort, fwmark, replacePeers), peers);
+    }
+
+    private void deviceLine(String key, String value) throws UapiException {
+        switch (key) {
+            case "private_key" -> privateKey = Optional.of(UapiValues.parseWgKey(value));
+            case "listen_port" -> listenPort = OptionalInt.of(UapiValues.parseU16(value));
+            case "fwmark" -> fwmark = OptionalInt.of(UapiValues.parseU32(value));
+            case "replace_peers" -> replacePeers = requireTrue(value);
+            default -> throw UapiException.invalid("line " + lineNumber + ": unknown device key '"
+                    + printable(key) + "'");
+        }
+    }
+
+    private void startPeer(String value) {
+        endPeer();
+        peer = new PeerBuilder(UapiValues.parseWgKey(value), lineNumber);
+    }
+
+    private void peerLine(String key, String value) throws UapiException {
+        PeerBuilder p = peer;
+        switch (key) {
+            case "update_only" -> p.updateOnly |= requireTrue(value);
+            case "remove" -> p.remove |= requireTrue(value);
+            case "preshared_key" -> p.presharedKey = Optional.of(UapiValues.parseWgKey(value));
+            case "endpoint" -> p.endpoint = Optional.of(endpoint(value));
+            case "persistent_keepalive_interval" -> p.keepalive = OptionalInt.of(UapiValues.parseU16(value));
+            case "replace_allowed_ips" -> {
+                requireTrue(value);
+                p.allowedIps.add(AllowedIpChange.clear());
+            }
+            case "allowed_ip" -> p.allowedIps.add(value.startsWith("-")
+                    ? AllowedIpChange.remove(prefix(value.substring(1)))
+                    : AllowedIpChange.add(prefix(value)));
+            case "protocol_version" -> {
+                if (!value.equals("1")) {
+                    throw new IllegalArgumentException("only protocol version 1 exists, got '"
+                            + printable(value) + "'");
+                }
+            }
+            default -> throw UapiException.invalid("line " + lineNumber + ": unknown peer key '" + printable(key)
+                    + "'" + (isDeviceKey(key) ? " (device keys must come before the first public_key)" : ""));
+        }
+    }
+
+    private void endPeer() {
+        if (peer != null) {
+            peers.add(peer.build());
+            peer = null;
+        }
+    }
+
+    private static boolean isDeviceKey(String key) {
+        return switch (key) {
+            case "private_key", "listen_port", "fwmark", "replace_peers" -> true;
+            default -> false;
+        };
+    }
+
+    private static InetSocketAddress endpoint(String value) {
+        return UapiValues.parseEndpoint(value);
+    }
+
+    private static Prefix prefix(String value) {
+        return UapiValues.parsePrefix(value);
+    }
+
+    private static boolean requireTrue(String value) {
+        if (!value.equals("true")) {
+            throw new IllegalArgumentException("the only valid value is 'true', got '" + printable(value) + "'");
+        }
+        return true;
+    }
+
+    /** The text with control and non-ASCII characters escaped, cut to a readable length. */
+    static String printable(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < text.length() && sb.length() < 80; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x7f) {
+                sb.append(c);
+            } else {
+                sb.append(String.format("\\x%02x", (int) c & 0xff));
+            }
+        }
+        return sb.length() < 80 ? sb.toString() : sb + "…";
+    }
+
+    /** The mutable state of the peer section being read. */
+    private static final class PeerBuilder {
+        final WgKey publicKey;
+        final int line;
+        boolean updateOnly;
+        boolean remove;
+        Optional<WgKey> presharedKey = Optional.empty();
+        Optional<InetSocketAddress> endpoint = Optional.empty();
+        OptionalInt keepalive = OptionalInt.empty();
+        final List<AllowedIpChange> allowedIps = new ArrayList<>();
+
+        PeerBuilder(WgKey publicKey, int line) {
+            this.publicKey = publicKey;
+            this.line = line;
+        }
+
+        PeerUpdate build() {
+            return new PeerUpdate(publicKey, line, updateOnly, remove, presharedKey, endpoint, keepalive, allowedIps);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.wgate.server.uapi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.wgate.core.Engine;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The connection pipeline ({@link UapiLineDecoder} + {@link UapiHandler}) on an {@link EmbeddedChannel}. */
+class UapiHandlerTest {
+
+    private Engine engine;
+    private FakeDevice device;
+    private EmbeddedChannel channel;
+
+    @BeforeEach
+    void createPipeline() {
+        engine = TestEngines.engine(42);
+        device = new FakeDevice(engine);
+        channel = pipeline(1 << 20);
+    }
+
+    private EmbeddedChannel pipeline(long maxRequestBytes) {
+        return new EmbeddedChannel(new UapiLineDecoder(64),
+                new UapiHandler("wgt-test0", device, new SetOperation(), maxRequestBytes));
+    }
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+        engine.close();
+    }
+
+    private ByteBuf write(String text) {
+        ByteBuf in = Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
+        channel.writeInbound(in);
+        return in;
+    }
+
+    private String output() {
+        StringBuilder out = new StringBuilder();
+        ByteBuf buf;
+        while ((buf = channel.readOutbound()) != null) {
+            out.append(buf.toString(StandardCharsets.ISO_8859_1));
+            buf.release();
+        }
+        return out.toString();
+    }
+
+    @Test
+    void answersGetWithErrnoAndBlankLine() {
+        device.listenPort = 51820;
+        ByteBuf in = write("get=1\n\n");
+        assertEquals("listen_port=51820\nerrno=0\n\n", output());
+        assertEquals(0, in.refCnt(), "the decoder releases what it reads");
+    }
+
+    @Test
+    void servesPipelinedRequestsInOrder() {
+        write("set=1\nlisten_port=7\n\nget=1\n\nset=1\nbogus=1\n\nget=1\n\n");
+        assertEquals("errno=0\n\nlisten_port=7\nerrno=0\n\nerrno=-22\n\nlisten_port=7\nerrno=0\n\n", output());
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void acceptsLinesSplitAcrossReadsAndCrLf() {
+        write("se");
+        write("t=1\r\nlisten_p");
+        write("ort=9\r\n");
+        assertEquals("", output());
+        write("\r\n");
+        assertEquals("errno=0\n\n", output());
+        assertEquals(9, device.listenPort());
+    }
+
+    @Test
+    void closesWithoutAnswerOnAnUnknownOperation() {
+        write("version=1\n\n");
+        assertEquals("", output());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void aTooLongLineGetsEioAndCloses() {
+        write("set=1\nfwmark=" + "1".repeat(100));
+        assertEquals("errno=-5\n\n", output());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void aTooLargeRequestGetsEioAndCloses() {
+        channel.finishAndReleaseAll();
+        channel = pipeline(200);
+        write("set=1\n" + "fwmark=1\n".repeat(30));
+        assertEquals("errno=-5\n\n", output());
+        assertFalse(channel.isOpen());
+        assertEquals(0, device.fwmarkCalls);
+    }
+
+    @Test
+    void answersThenClosesWhenTheClientStopsSending() {
+        write("get=1\n\nset=1\nlisten_port=7\n");
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals("errno=0\n\n", output());
+        assertFalse(channel.isOpen());
+        assertEquals(0, device.listenPort(), "the cut-off set is not applied");
+    }
+
+    @Test
+    void aRequestCutOffByEndOfStreamIsNotApplied() {
+        write("set=1\nlisten_port=7\n");
+        channel.close();
+        assertEquals(0, device.listenPort());
+        assertNull(channel.readOutbound());
+    }
+}

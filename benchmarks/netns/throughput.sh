@@ -58,17 +58,21 @@ key_b=$("${wgate[@]}" genkey)
 pub_a=$(echo "$key_a" | "${wgate[@]}" pubkey)
 pub_b=$(echo "$key_b" | "${wgate[@]}" pubkey)
 umask 077
-write_conf() { # file privkey addr peerpub allowed endpoint
+write_conf() { # file privkey addr peerpub allowed endpoint   (addr empty: a `wg setconf` file)
     {
         echo "[Interface]"
         echo "PrivateKey = $2"
-        [[ -n "$3" ]] && echo "Address = $3"
-        [[ -n "$3" ]] && echo "MTU = 1420"
+        if [[ -n "$3" ]]; then
+            echo "Address = $3"
+            echo "MTU = 1420"
+        fi
         echo "ListenPort = 51820"
         echo "[Peer]"
         echo "PublicKey = $4"
         echo "AllowedIPs = $5"
-        [[ -n "$6" ]] && echo "Endpoint = $6"
+        if [[ -n "$6" ]]; then
+            echo "Endpoint = $6"
+        fi
     } > "$1"
 }
 write_conf "$work/$if_a.conf" "$key_a" 172.16.1.1/24 "$pub_b" 172.16.1.2/32 198.51.100.2:51820
@@ -114,8 +118,8 @@ for round in $(seq "$rounds"); do
         sleep 0.3
         result=$(ip netns exec "$ns_a" iperf3 -c 172.16.1.2 -t "$seconds" -J)
         cpu_after=$(awk -v a="$(cpu_seconds "$pid_a")" -v b="$(cpu_seconds "$pid_b")" 'BEGIN { print a + b }')
-        bits=$(echo "$result" | tr -d '\n ' | sed -n 's/.*"sum_received":{[^}]*"bits_per_second":\([0-9.e+]*\).*/\1/p')
-        retrans=$(echo "$result" | tr -d '\n ' | sed -n 's/.*"sum_sent":{[^}]*"retransmits":\([0-9]*\).*/\1/p')
+        bits=$(echo "$result" | tr -d '[:space:]' | sed -n 's/.*"sum_received":{[^}]*"bits_per_second":\([0-9.e+]*\).*/\1/p')
+        retrans=$(echo "$result" | tr -d '[:space:]' | sed -n 's/.*"sum_sent":{[^}]*"retransmits":\([0-9]*\).*/\1/p')
         rtt=$(ip netns exec "$ns_a" ping -c 20 -i 0.05 -q 172.16.1.2 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
         printf '| %s | %d | %.0f | %s | %s | %.1f |\n' "$impl" "$round" \
             "$(awk -v b="${bits:-0}" 'BEGIN { print b / 1e6 }')" "${retrans:-?}" "${rtt:-?}" \

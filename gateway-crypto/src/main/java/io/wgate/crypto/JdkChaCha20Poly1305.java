@@ -22,15 +22,12 @@ import javax.crypto.spec.SecretKeySpec;
  * legitimately seal the same message twice, so on that refusal we initialise once with a different
  * nonce and then retry. Not thread-safe: one instance per thread.
  */
-final class JdkChaCha20Poly1305 implements ChaCha20Poly1305 {
+final class JdkChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
     static final String TRANSFORMATION = "ChaCha20-Poly1305";
 
     private final Cipher encryptCipher;
     private final Cipher decryptCipher;
     private final byte[] counterNonce = new byte[NONCE_LENGTH];
-    private final String name;
-    private byte[] copyScratch = new byte[0];
-    private boolean closed;
 
     /**
      * Creates the two ciphers.
@@ -38,14 +35,18 @@ final class JdkChaCha20Poly1305 implements ChaCha20Poly1305 {
      * @throws IllegalStateException if the JDK has no ChaCha20-Poly1305
      */
     JdkChaCha20Poly1305() {
+        Cipher encrypt;
+        Cipher decrypt;
         try {
-            encryptCipher = Cipher.getInstance(TRANSFORMATION);
-            decryptCipher = Cipher.getInstance(TRANSFORMATION);
+            encrypt = Cipher.getInstance(TRANSFORMATION);
+            decrypt = Cipher.getInstance(TRANSFORMATION);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JDK has no " + TRANSFORMATION + " cipher: " + e, e);
         }
-        name = "JDK " + Runtime.version() + " javax.crypto " + TRANSFORMATION + " ("
-                + encryptCipher.getProvider().getName() + ")";
+        super("JDK " + Runtime.version() + " javax.crypto " + TRANSFORMATION + " ("
+                + encrypt.getProvider().getName() + ")");
+        encryptCipher = encrypt;
+        decryptCipher = decrypt;
     }
 
     @Override
@@ -99,10 +100,7 @@ final class JdkChaCha20Poly1305 implements ChaCha20Poly1305 {
             return doFinal(cipher, buf.array(), buf.arrayOffset() + offset, inputLength);
         }
         int total = encrypt ? inputLength + TAG_LENGTH : inputLength;
-        if (copyScratch.length < total) {
-            copyScratch = new byte[total];
-        }
-        byte[] copy = copyScratch;
+        byte[] copy = copyScratch(total);
         try {
             buf.getBytes(offset, copy, 0, inputLength);
             boolean ok = doFinal(cipher, copy, 0, inputLength);
@@ -154,25 +152,8 @@ final class JdkChaCha20Poly1305 implements ChaCha20Poly1305 {
         return new SecretKeySpec(key.bytes(), "ChaCha20");
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException(name + " instance already closed");
-        }
-    }
-
+    /** Nothing beyond the scratch array, which {@link #close()} wipes. */
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        Arrays.fill(copyScratch, (byte) 0);
-    }
-
-    @Override
-    public String toString() {
-        return name;
+    void release() {
     }
 }

@@ -30,7 +30,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: one instance per thread.
  */
-final class OpenSslChaCha20Poly1305 implements ChaCha20Poly1305 {
+final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
     private static final ValueLayout.OfLong COUNTER_LAYOUT = JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long KEY_AT = 0;
     private static final long IV_AT = 32;
@@ -46,9 +46,6 @@ final class OpenSslChaCha20Poly1305 implements ChaCha20Poly1305 {
     private final MemorySegment finalOut;
     private final MemorySegment encryptContext;
     private final MemorySegment decryptContext;
-    private final String name;
-    private byte[] copyScratch = new byte[0];
-    private boolean closed;
 
     /**
      * Creates the two cipher contexts.
@@ -59,7 +56,7 @@ final class OpenSslChaCha20Poly1305 implements ChaCha20Poly1305 {
         if (LibCrypto.LOAD_FAILURE != null) {
             throw new IllegalStateException("OpenSSL unavailable: " + LibCrypto.LOAD_FAILURE);
         }
-        name = LibCrypto.VERSION + " libcrypto (FFM)";
+        super(LibCrypto.VERSION + " libcrypto (FFM)");
         arena = Arena.ofShared();
         MemorySegment enc = NULL;
         MemorySegment dec = NULL;
@@ -116,39 +113,44 @@ final class OpenSslChaCha20Poly1305 implements ChaCha20Poly1305 {
     @Override
     public void seal(AeadKey key, long counter, ByteBuf buf, int offset, int length) {
         AeadArguments.checkSealRegion(buf, offset, length);
-        byte[] k = key.bytes();
-        ensureOpen();
-        setCounterNonce(counter);
-        process(encryptContext, k, null, buf, offset, length, true);
+        run(key, null, counter, null, buf, offset, length, true);
     }
 
     @Override
     public boolean open(AeadKey key, long counter, ByteBuf buf, int offset, int length) {
         AeadArguments.checkOpenRegion(buf, offset, length);
-        byte[] k = key.bytes();
-        ensureOpen();
-        setCounterNonce(counter);
-        return process(decryptContext, k, null, buf, offset, length - TAG_LENGTH, false);
+        return run(key, null, counter, null, buf, offset, length - TAG_LENGTH, false);
     }
 
     @Override
     public void seal(AeadKey key, byte[] nonce, byte[] ad, ByteBuf buf, int offset, int length) {
         AeadArguments.checkNonce(nonce);
         AeadArguments.checkSealRegion(buf, offset, length);
-        byte[] k = key.bytes();
-        ensureOpen();
-        MemorySegment.copy(nonce, 0, ivSegment, JAVA_BYTE, 0, NONCE_LENGTH);
-        process(encryptContext, k, ad, buf, offset, length, true);
+        run(key, nonce, 0, ad, buf, offset, length, true);
     }
 
     @Override
     public boolean open(AeadKey key, byte[] nonce, byte[] ad, ByteBuf buf, int offset, int length) {
         AeadArguments.checkNonce(nonce);
         AeadArguments.checkOpenRegion(buf, offset, length);
+        return run(key, nonce, 0, ad, buf, offset, length - TAG_LENGTH, false);
+    }
+
+    /**
+     * One checked operation on {@code buf[offset, offset+dataLength)} with its tag right after: takes the key
+     * bytes (failing if the key is destroyed), checks this instance is open, loads the IV ({@code nonce}, or
+     * the WireGuard nonce of {@code counter} when {@code nonce} is null) and runs the context of the direction.
+     */
+    private boolean run(AeadKey key, byte[] nonce, long counter, byte[] ad, ByteBuf buf, int offset, int dataLength,
+                        boolean encrypt) {
         byte[] k = key.bytes();
         ensureOpen();
-        MemorySegment.copy(nonce, 0, ivSegment, JAVA_BYTE, 0, NONCE_LENGTH);
-        return process(decryptContext, k, ad, buf, offset, length - TAG_LENGTH, false);
+        if (nonce == null) {
+            setCounterNonce(counter);
+        } else {
+            MemorySegment.copy(nonce, 0, ivSegment, JAVA_BYTE, 0, NONCE_LENGTH);
+        }
+        return process(encrypt ? encryptContext : decryptContext, k, ad, buf, offset, dataLength, encrypt);
     }
 
     /** WireGuard nonce: 4 zero bytes ‖ little-endian counter (protocol.md §1.1). */
@@ -183,10 +185,7 @@ final class OpenSslChaCha20Poly1305 implements ChaCha20Poly1305 {
     private boolean processCopy(MemorySegment ctx, byte[] key, byte[] ad, ByteBuf buf, int offset, int dataLength,
                                 boolean encrypt) {
         int total = dataLength + TAG_LENGTH;
-        if (copyScratch.length < total) {
-            copyScratch = new byte[total];
-        }
-        byte[] copy = copyScratch;
+        byte[] copy = copyScratch(total);
         buf.getBytes(offset, copy, 0, encrypt ? dataLength : total);
         MemorySegment array = MemorySegment.ofArray(copy);
         try {
@@ -249,23 +248,9 @@ final class OpenSslChaCha20Poly1305 implements ChaCha20Poly1305 {
         }
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException(name + " instance already closed");
-        }
-    }
-
+    /** Frees both contexts (which cleanses them), wipes the native scratch and releases it. */
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    void release() {
         try {
             freeContext(encryptContext);
             freeContext(decryptContext);
@@ -273,10 +258,5 @@ final class OpenSslChaCha20Poly1305 implements ChaCha20Poly1305 {
             scratch.fill((byte) 0);
             arena.close();
         }
-    }
-
-    @Override
-    public String toString() {
-        return name;
     }
 }

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.wgate.tun.testing.NetNs;
 import io.wgate.tun.testing.Privileged;
 import java.io.IOException;
@@ -22,11 +20,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real TUN interface inside a fresh network namespace per test, served by a TunChannel on an epoll loop.
@@ -38,23 +35,12 @@ class TunChannelIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final InetAddress LOCAL = address(10, 99, 0, 1);
     private static final InetAddress REMOTE = address(10, 99, 0, 2);
-    private static MultiThreadIoEventLoopGroup group;
+    @RegisterExtension
+    static final TunChannelLoop LOOP = new TunChannelLoop();
 
     private NetNs ns;
     private TunChannel channel;
     private final PacketRecorder recorder = new PacketRecorder();
-
-    @BeforeAll
-    static void startLoop() {
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoop() {
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-    }
 
     @BeforeEach
     void createNamespace() {
@@ -64,10 +50,8 @@ class TunChannelIT {
     @AfterEach
     void removeEverything() {
         try {
-            if (channel != null && channel.isRegistered()) {
-                channel.close().syncUninterruptibly();
-            } else if (channel != null) {
-                channel.unsafe().closeForcibly();
+            if (channel != null) {
+                TunChannelLoop.close(channel);
             }
         } finally {
             ns.close();
@@ -80,7 +64,7 @@ class TunChannelIT {
         channel = new TunChannel(device);
         channel.config().setHeadroom(headroom).setTailroom(tailroom);
         channel.pipeline().addLast(recorder);
-        group.register(channel).sync();
+        LOOP.register(channel);
         ns.ip("addr", "add", "10.99.0.1/24", "dev", TUN);
         ns.ip("link", "set", TUN, "up");
     }

@@ -14,18 +14,16 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The channel's read, write and close behaviour on an epoll loop, without privileges: a SOCK_SEQPACKET socket pair
@@ -34,21 +32,12 @@ import org.junit.jupiter.api.Test;
  */
 class TunChannelTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
-    private static MultiThreadIoEventLoopGroup group;
+    @RegisterExtension
+    static final TunChannelLoop LOOP = new TunChannelLoop();
 
     private SeqPacketPair pair;
     private TunChannel channel;
     private final PacketRecorder recorder = new PacketRecorder();
-
-    @BeforeAll
-    static void startLoop() {
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoop() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
 
     @BeforeEach
     void openChannel() {
@@ -59,16 +48,12 @@ class TunChannelTest {
 
     @AfterEach
     void closeChannel() throws IOException {
-        if (channel.isRegistered()) {
-            channel.close().syncUninterruptibly();
-        } else {
-            channel.unsafe().closeForcibly();
-        }
+        TunChannelLoop.close(channel);
         pair.close();
     }
 
     private void register() throws InterruptedException {
-        group.register(channel).sync();
+        LOOP.register(channel);
     }
 
     private static byte[] packet(int length, int seed) {

@@ -105,10 +105,7 @@ public final class KeyCommands {
             if (privateKey.isEmpty()) {
                 return fail(err, BAD_KEY);
             }
-            byte[] secret = privateKey.get().bytes();
-            byte[] pub = X25519.publicKey(secret);
-            Arrays.fill(secret, (byte) 0);
-            return print(out, pub);
+            return print(out, privateKey.get().publicKey().bytes());
         } catch (IOException e) {
             return fail(err, "Unable to read private key: " + e.getMessage());
         } finally {

@@ -1,5 +1,6 @@
 package io.wgate.server.config;
 
+import io.wgate.crypto.X25519;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
@@ -63,6 +64,19 @@ public final class WgKey {
     /** A copy of the 32 key bytes. */
     public byte[] bytes() {
         return bytes.clone();
+    }
+
+    /**
+     * The Curve25519 public key of this private key, as {@code wg pubkey} derives it. The copy of the private
+     * bytes made for the computation is wiped.
+     */
+    public WgKey publicKey() {
+        byte[] secret = bytes();
+        try {
+            return WgKey.of(X25519.publicKey(secret));
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
     }
 
     /** The {@code wg} text form (44 characters of base64). */

@@ -1,7 +1,6 @@
 package io.wgate.server.config;
 
 import io.wgate.core.route.Prefix;
-import io.wgate.crypto.X25519;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -256,10 +255,7 @@ final class WgQuickParser {
         switch (key) {
             case PRIVATE_KEY -> {
                 privateKey = parseKey(value, "'wgate genkey'");
-                byte[] secret = privateKey.bytes();
-                byte[] pub = X25519.publicKey(secret);
-                Arrays.fill(secret, (byte) 0);
-                ownPublicKey = WgKey.of(pub);
+                ownPublicKey = privateKey.publicKey();
                 for (PeerDraft p : peers) { // peers written before [Interface]
                     checkNotOwnKey(p.keyLines.get(ConfigKey.PUBLIC_KEY), p.publicKey);
                 }

@@ -58,7 +58,7 @@ public interface Gateway extends AutoCloseable {
         try (UapiClient client = UapiClient.connect(interfaceName())) {
             return client.get();
         } catch (UapiException e) {
-            throw new IOException(kind() + " on the " + office() + " gateway answered UAPI get with errno "
+            throw new IOException(kind().onGateway(office()) + " answered UAPI get with errno "
                     + e.errno() + ": " + e.getMessage(), e);
         }
     }
@@ -71,7 +71,7 @@ public interface Gateway extends AutoCloseable {
     default PeerStatus peer() throws IOException {
         List<PeerStatus> peers = status().peers();
         if (peers.size() != 1) {
-            throw new IOException(kind() + " on the " + office() + " gateway reports " + peers.size()
+            throw new IOException(kind().onGateway(office()) + " reports " + peers.size()
                     + " peers, expected 1");
         }
         return peers.getFirst();

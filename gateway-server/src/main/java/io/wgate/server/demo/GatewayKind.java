@@ -21,6 +21,11 @@ public enum GatewayKind {
         return label;
     }
 
+    /** Who runs where, for messages: {@code "wireguard-go on the Satellite Office gateway"}. */
+    public String onGateway(String office) {
+        return label + " on the " + office + " gateway";
+    }
+
     /**
      * The kind called {@code label}.
      *

@@ -219,7 +219,7 @@ public final class TwoOffices implements AutoCloseable {
     public synchronized String diagnostics(int linesPerGateway) {
         StringBuilder out = new StringBuilder();
         for (Gateway gateway : Stream.of(main, satellite).filter(Objects::nonNull).toList()) {
-            out.append("--- ").append(gateway.kind()).append(" on the ").append(gateway.office()).append(" gateway (")
+            out.append("--- ").append(gateway.kind().onGateway(gateway.office())).append(" (")
                     .append(gateway.interfaceName()).append(gateway.isAlive() ? ", running" : ", exited")
                     .append("), last ").append(linesPerGateway).append(" lines of its output ---\n")
                     .append(gateway.logTail(linesPerGateway)).append('\n');

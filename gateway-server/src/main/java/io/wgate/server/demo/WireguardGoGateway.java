@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,30 +16,20 @@ import java.util.Optional;
  * settings sent over the UAPI socket directly), the tunnel address, MTU and link state, and a route for
  * the far LAN. Stopped with SIGTERM; the interface is deleted if it outlives the process.
  */
-final class WireguardGoGateway implements Gateway {
+final class WireguardGoGateway extends ChildProcessGateway {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     static final Duration STOP_GRACE = Duration.ofSeconds(10);
     /** Debian's wireguard-go refuses to start on kernels with WireGuard support unless this is set. */
     static final String PREFER_USERSPACE = "WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD";
 
-    private final String office;
-    private final String namespace;
-    private final String interfaceName;
-    private final ChildProcess process;
-    private final Shell shell;
     private final OfficeConfig config;
     private final Path workDir;
     private final Optional<Path> wg;
-    private boolean stopped;
 
     private WireguardGoGateway(String office, String namespace, ChildProcess process, Shell shell,
                                OfficeConfig config, Path workDir, Optional<Path> wg) {
-        this.office = office;
-        this.namespace = namespace;
-        this.interfaceName = config.interfaceName();
-        this.process = process;
-        this.shell = shell;
+        super(GatewayKind.WIREGUARD_GO, office, namespace, config.interfaceName(), STOP_GRACE, process, shell);
         this.config = config;
         this.workDir = workDir;
         this.wg = wg;
@@ -68,7 +57,7 @@ final class WireguardGoGateway implements Gateway {
                                      Path log, Optional<Path> wg) throws IOException {
         Path binary = binary().orElseThrow(() -> new IOException("wireguard-go is not installed"));
         List<String> command = shell.inNamespace(namespace, List.of(binary.toString(), "-f", config.interfaceName()));
-        ChildProcess child = ChildProcess.start("wireguard-go on the " + office + " gateway", command,
+        ChildProcess child = ChildProcess.start(GatewayKind.WIREGUARD_GO.onGateway(office), command,
                 Map.of(PREFER_USERSPACE, "1", "LOG_LEVEL", "verbose"), log);
         return new WireguardGoGateway(office, namespace, child, shell, config, workDir, wg);
     }
@@ -76,7 +65,7 @@ final class WireguardGoGateway implements Gateway {
     /** Waits for the UAPI socket, then configures the device, its address, MTU and route. */
     @Override
     public void awaitServing() throws IOException {
-        Path socket = RunTraces.uapiSocket(interfaceName);
+        Path socket = RunTraces.uapiSocket(interfaceName());
         process.awaitReady("its UAPI socket " + socket + " existed", START_TIMEOUT, p -> Files.exists(socket));
         try {
             configure();
@@ -86,6 +75,8 @@ final class WireguardGoGateway implements Gateway {
     }
 
     private void configure() throws IOException {
+        String namespace = namespace();
+        String interfaceName = interfaceName();
         if (wg.isPresent()) {
             Path file = OfficeConfig.writePrivate(workDir.resolve(interfaceName + ".setconf"), config.wgSetconf());
             shell.checkIn(Shell.DEFAULT_TIMEOUT, namespace, wg.get().toString(), "setconf", interfaceName,
@@ -106,73 +97,13 @@ final class WireguardGoGateway implements Gateway {
         }
     }
 
+    /** Deletes the interface in case it outlived the process. */
     @Override
-    public GatewayKind kind() {
-        return GatewayKind.WIREGUARD_GO;
-    }
-
-    @Override
-    public String office() {
-        return office;
-    }
-
-    @Override
-    public String namespace() {
-        return namespace;
-    }
-
-    @Override
-    public String interfaceName() {
-        return interfaceName;
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    @Override
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    @Override
-    public String log() {
-        return process.log();
-    }
-
-    @Override
-    public String logTail(int lines) {
-        return process.logTail(lines);
-    }
-
-    @Override
-    public synchronized List<String> stop() {
-        List<String> problems = new ArrayList<>();
-        if (stopped) {
-            return problems;
-        }
-        stopped = true;
-        if (!process.stop(STOP_GRACE)) {
-            problems.add("wireguard-go on the " + office + " gateway did not stop within " + STOP_GRACE.toSeconds()
-                    + " s of SIGTERM and was killed");
-        }
+    void removeInterface(boolean wasAlive, List<String> problems) {
         try {
-            shell.tryIpIn(namespace, "link", "del", "dev", interfaceName);
+            shell.tryIpIn(namespace(), "link", "del", "dev", interfaceName());
         } catch (IOException e) {
-            problems.add("cannot delete " + interfaceName + ": " + e.getMessage());
+            problems.add("cannot delete " + interfaceName() + ": " + e.getMessage());
         }
-        problems.addAll(RunTraces.remove(interfaceName));
-        return problems;
-    }
-
-    @Override
-    public String toString() {
-        return "wireguard-go " + interfaceName + " in " + namespace;
     }
 }

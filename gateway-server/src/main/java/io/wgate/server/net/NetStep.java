@@ -13,11 +13,18 @@ import java.util.Objects;
  */
 public sealed interface NetStep {
 
-    /** The command that made the change. */
-    List<String> applyCommand();
+    /** The command that made the change: {@link #command(String)} with {@code add}. */
+    default List<String> applyCommand() {
+        return command("add");
+    }
 
-    /** The command that reverses it. */
-    List<String> undoCommand();
+    /** The command that reverses it: {@link #command(String)} with {@code del}. */
+    default List<String> undoCommand() {
+        return command("del");
+    }
+
+    /** This step's {@code ip} command with {@code verb} ({@code add} or {@code del}) after the object. */
+    List<String> command(String verb);
 
     /** One line of the state file, without the leading {@code step }. */
     String serialize();
@@ -76,13 +83,8 @@ public sealed interface NetStep {
         }
 
         @Override
-        public List<String> applyCommand() {
-            return List.of("ip", family(address.isIpv6()), "address", "add", address.toString(), "dev", device);
-        }
-
-        @Override
-        public List<String> undoCommand() {
-            return List.of("ip", family(address.isIpv6()), "address", "del", address.toString(), "dev", device);
+        public List<String> command(String verb) {
+            return List.of("ip", family(address.isIpv6()), "address", verb, address.toString(), "dev", device);
         }
 
         @Override
@@ -102,16 +104,7 @@ public sealed interface NetStep {
         }
 
         @Override
-        public List<String> applyCommand() {
-            return command("add");
-        }
-
-        @Override
-        public List<String> undoCommand() {
-            return command("del");
-        }
-
-        private List<String> command(String verb) {
+        public List<String> command(String verb) {
             List<String> c = new ArrayList<>(List.of("ip", family(!prefix.isIpv4()), "route", verb, prefix.toString(),
                     "dev", device));
             if (table != null) {
@@ -138,16 +131,7 @@ public sealed interface NetStep {
         }
 
         @Override
-        public List<String> applyCommand() {
-            return command("add");
-        }
-
-        @Override
-        public List<String> undoCommand() {
-            return command("del");
-        }
-
-        private List<String> command(String verb) {
+        public List<String> command(String verb) {
             List<String> c = new ArrayList<>(List.of("ip", family(ipv6), "rule", verb));
             c.addAll(selector);
             return List.copyOf(c);

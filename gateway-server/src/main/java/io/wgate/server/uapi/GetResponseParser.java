@@ -1,11 +1,9 @@
 package io.wgate.server.uapi;
 
 import io.wgate.core.route.Prefix;
-import io.wgate.crypto.X25519;
 import io.wgate.server.config.WgKey;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -77,17 +75,8 @@ final class GetResponseParser {
         if (errno != 0) {
             throw new UapiException(errno < 0 ? errno : -errno, interfaceName + ": daemon answered errno=" + errno);
         }
-        return new DeviceStatus(interfaceName, privateKey, privateKey.map(GetResponseParser::publicKeyOf),
+        return new DeviceStatus(interfaceName, privateKey, privateKey.map(WgKey::publicKey),
                 listenPort, fwmark, peers);
-    }
-
-    private static WgKey publicKeyOf(WgKey privateKey) {
-        byte[] secret = privateKey.bytes();
-        try {
-            return WgKey.of(X25519.publicKey(secret));
-        } finally {
-            Arrays.fill(secret, (byte) 0);
-        }
     }
 
     private static UapiException malformed(String interfaceName, int line, String what) {

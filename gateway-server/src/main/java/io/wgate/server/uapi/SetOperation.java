@@ -4,7 +4,6 @@ import io.wgate.core.Engine;
 import io.wgate.core.Protocol;
 import io.wgate.core.peer.Peer;
 import io.wgate.core.route.Prefix;
-import io.wgate.crypto.X25519;
 import io.wgate.server.config.WgKey;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
@@ -111,7 +110,7 @@ public final class SetOperation {
         Optional<WgKey> own = Optional.ofNullable(engine.publicKey()).map(WgKey::of);
         Optional<WgKey> newPrivate = request.device().privateKey();
         if (newPrivate.isPresent()) {
-            own = newPrivate.get().isZero() ? Optional.empty() : Optional.of(publicKeyOf(newPrivate.get()));
+            own = newPrivate.get().isZero() ? Optional.empty() : Optional.of(newPrivate.get().publicKey());
             own.ifPresent(present::remove); // the engine drops a peer that has our new public key
         }
         if (request.device().replacePeers()) {
@@ -139,15 +138,6 @@ public final class SetOperation {
             plan.add(new Step(action, update));
         }
         return plan;
-    }
-
-    private static WgKey publicKeyOf(WgKey privateKey) {
-        byte[] secret = privateKey.bytes();
-        try {
-            return WgKey.of(X25519.publicKey(secret));
-        } finally {
-            Arrays.fill(secret, (byte) 0);
-        }
     }
 
     // ---------------------------------------------------------------- phase 2: socket settings

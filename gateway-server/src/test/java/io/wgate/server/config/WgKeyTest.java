@@ -27,6 +27,15 @@ class WgKeyTest {
         assertNotEquals(k, WgKey.parseBase64(TestKeys.MAIN_PUBLIC).orElseThrow());
     }
 
+    @Test
+    void derivesThePublicKeyOfAPrivateKey() {
+        WgKey main = WgKey.parseBase64(TestKeys.MAIN_PRIVATE).orElseThrow();
+        assertEquals(TestKeys.MAIN_PUBLIC, main.publicKey().toBase64());
+        assertEquals(TestKeys.SATELLITE_PUBLIC, WgKey.parseBase64(TestKeys.SATELLITE_PRIVATE).orElseThrow()
+                .publicKey().toBase64());
+        assertEquals(TestKeys.MAIN_PRIVATE, main.toBase64(), "the private key stays intact");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "", "=", "qGLNAoT7E+upkvmo6m4Pdrq+08nn4jYURUqhloIpRn8", // no padding

@@ -63,4 +63,10 @@ class DemoCommandTest {
         assertEquals(GatewayKind.WIREGUARD_GO, GatewayKind.parse("wireguard-go"));
         assertEquals(GatewayKind.WGATE, GatewayKind.parse("wgate"));
     }
+
+    @Test
+    void gatewayKindsNameTheOfficeInMessages() {
+        assertEquals("wireguard-go on the Satellite Office gateway",
+                GatewayKind.WIREGUARD_GO.onGateway("Satellite Office"));
+    }
 }

@@ -6,25 +6,9 @@ import io.wgate.core.Engine;
 import io.wgate.core.peer.Peer;
 import io.wgate.core.route.Prefix;
 import java.net.InetSocketAddress;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class GetOperationTest {
-
-    private Engine engine;
-    private FakeDevice device;
-
-    @BeforeEach
-    void createEngine() {
-        engine = TestEngines.engine(42);
-        device = new FakeDevice(engine);
-    }
-
-    @AfterEach
-    void closeEngine() {
-        engine.close();
-    }
+class GetOperationTest extends FakeDeviceFixture {
 
     @Test
     void rendersNothingForAnEmptyDevice() {

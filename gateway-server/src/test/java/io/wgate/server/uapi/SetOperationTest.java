@@ -8,33 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wgate.core.Engine;
 import io.wgate.core.peer.Peer;
 import io.wgate.core.route.Prefix;
 import java.net.InetSocketAddress;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class SetOperationTest {
+class SetOperationTest extends FakeDeviceFixture {
 
     private static final String ZERO = "0".repeat(64);
     private static final String PSK = "cb57c8f1c3cc56d7c2329157a92748681621b00af101ab7366e94c8cad62088e";
-
-    private Engine engine;
-    private FakeDevice device;
-
-    @BeforeEach
-    void createEngine() {
-        engine = TestEngines.engine(42);
-        device = new FakeDevice(engine);
-    }
-
-    @AfterEach
-    void closeEngine() {
-        engine.close();
-    }
 
     /** Parses and applies {@code body} as the server does; returns the errno. */
     private int set(String body) {

@@ -3,7 +3,7 @@ package io.wgate.server.uapi;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.wgate.core.Engine;
 import io.wgate.core.EngineConfig;
-import io.wgate.core.Entropy;
+import io.wgate.core.testkit.SeededEntropy;
 import io.wgate.crypto.AeadImplementation;
 import io.wgate.crypto.X25519;
 import io.wgate.server.config.WgKey;
@@ -49,29 +49,5 @@ final class TestEngines {
     /** {@link #publicKey(long)} as a {@link WgKey}. */
     static WgKey publicWgKey(long seed) {
         return WgKey.of(publicKey(seed));
-    }
-
-    /** Deterministic {@link Entropy} (a {@link SplittableRandom}). */
-    static final class SeededEntropy implements Entropy {
-        private final SplittableRandom random;
-
-        SeededEntropy(long seed) {
-            this.random = new SplittableRandom(seed);
-        }
-
-        @Override
-        public void nextBytes(byte[] out) {
-            random.nextBytes(out);
-        }
-
-        @Override
-        public int nextInt() {
-            return random.nextInt();
-        }
-
-        @Override
-        public int nextInt(int bound) {
-            return random.nextInt(bound);
-        }
     }
 }

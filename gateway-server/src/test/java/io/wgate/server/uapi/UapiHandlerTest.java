@@ -9,23 +9,18 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.wgate.core.Engine;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The connection pipeline ({@link UapiLineDecoder} + {@link UapiHandler}) on an {@link EmbeddedChannel}. */
-class UapiHandlerTest {
+class UapiHandlerTest extends FakeDeviceFixture {
 
-    private Engine engine;
-    private FakeDevice device;
     private EmbeddedChannel channel;
 
     @BeforeEach
     void createPipeline() {
-        engine = TestEngines.engine(42);
-        device = new FakeDevice(engine);
         channel = pipeline(1 << 20);
     }
 
@@ -37,7 +32,6 @@ class UapiHandlerTest {
     @AfterEach
     void close() {
         channel.finishAndReleaseAll();
-        engine.close();
     }
 
     private ByteBuf write(String text) {

@@ -95,6 +95,14 @@ public final class UpCommand {
         for (ConfigWarning warning : config.warnings()) {
             err.println("wgate up: warning: " + warning);
         }
+        if (!config.iface().dnsServers().isEmpty() || !config.iface().dnsSearchDomains().isEmpty()) {
+            err.println("wgate up: warning: " + arguments.config().getFileName()
+                    + ": DNS is not applied: wgate leaves the host's resolver configuration alone");
+        }
+        if (config.iface().saveConfig()) {
+            err.println("wgate up: warning: " + arguments.config().getFileName()
+                    + ": SaveConfig is not supported yet: the file is not rewritten on down");
+        }
         RunFiles runFiles = RunFiles.system();
         Optional<ProcessHandle> running = runFiles.process(config.interfaceName());
         if (running.isPresent()) {

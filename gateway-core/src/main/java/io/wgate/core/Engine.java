@@ -56,6 +56,10 @@ public final class Engine {
     int mtu;
     private long earliestDeadlineNanos = Long.MAX_VALUE;
     private boolean tickDue;
+    /** A peer is owed an action at the next tick (a keepalive, a staged flush) regardless of deadlines. */
+    private boolean peersOwedWork;
+    /** A new private key: staged packets go out (or start a handshake) at the next tick. */
+    private boolean stagedFlushOwed;
 
     /** An engine with no identity and no peers. */
     public Engine(EngineConfig config) {
@@ -119,23 +123,36 @@ public final class Engine {
                 message.release();
             }
         }
+        if (peersOwedWork || nowNanos >= earliestDeadlineNanos) {
+            // Only when something is owed or due: handshake-only ticks (a flood) do not scan every peer.
+            scanPeers(nowNanos, out);
+        }
+        if (!handshakeQueue.isEmpty()) {
+            tickDue = true;
+        }
+    }
+
+    /** Runs every due timer and owed action of every peer, and recomputes the earliest deadline. */
+    private void scanPeers(long nowNanos, Outbox out) {
+        boolean flushStaged = stagedFlushOwed;
+        peersOwedWork = false;
+        stagedFlushOwed = false;
         long earliest = Long.MAX_VALUE;
         List<Peer> all = peers.all();
         for (int i = 0; i < all.size(); i++) {
             Peer peer = all.get(i);
+            if (flushStaged && !peer.staged().isEmpty()) {
+                sender.sendStaged(nowNanos, peer, out);
+            }
             if (peer.takeKeepalivePending()) {
                 sender.sendKeepalive(nowNanos, peer, out);
             }
-            int fired = peer.timers().expire(nowNanos);
-            if (fired != 0) {
-                onTimersFired(nowNanos, peer, fired, out);
+            if (peer.timers().expire(nowNanos) != 0) {
+                onTimersFired(nowNanos, peer, out);
             }
             earliest = Math.min(earliest, peer.timers().nextDeadlineNanos());
         }
         earliestDeadlineNanos = earliest;
-        if (!handshakeQueue.isEmpty()) {
-            tickDue = true;
-        }
     }
 
     /**
@@ -149,9 +166,9 @@ public final class Engine {
 
     // ================================================================ timers (whitepaper §6)
 
-    private void onTimersFired(long nowNanos, Peer peer, int fired, Outbox out) {
+    private void onTimersFired(long nowNanos, Peer peer, Outbox out) {
         PeerTimers timers = peer.timers();
-        if ((fired & PeerTimers.RETRANSMIT_HANDSHAKE) != 0) {
+        if (timers.takeFired(PeerTimers.RETRANSMIT_HANDSHAKE)) {
             if (timers.handshakeAttempts() > Protocol.MAX_TIMER_HANDSHAKES) {
                 LOG.log(Level.WARNING, "{0} - Handshake did not complete after {1} attempts, giving up",
                         peer.name(), Protocol.MAX_TIMER_HANDSHAKES + 2);
@@ -167,23 +184,23 @@ public final class Engine {
                 handshakes.sendInitiation(nowNanos, peer, true, out);
             }
         }
-        if ((fired & PeerTimers.SEND_KEEPALIVE) != 0) {
+        if (timers.takeFired(PeerTimers.SEND_KEEPALIVE)) {
             sender.sendKeepalive(nowNanos, peer, out);
             if (timers.takeNeedAnotherKeepalive()) {
                 timers.arm(PeerTimers.SEND_KEEPALIVE, nowNanos + Protocol.KEEPALIVE_TIMEOUT_NANOS);
             }
         }
-        if ((fired & PeerTimers.NEW_HANDSHAKE) != 0) {
+        if (timers.takeFired(PeerTimers.NEW_HANDSHAKE)) {
             LOG.log(Level.DEBUG, "{0} - Retrying handshake because we stopped hearing back after 15 seconds",
                     peer.name());
             handshakes.sendInitiation(nowNanos, peer, false, out);
         }
-        if ((fired & PeerTimers.ZERO_KEY_MATERIAL) != 0) {
+        if (timers.takeFired(PeerTimers.ZERO_KEY_MATERIAL)) {
             LOG.log(Level.INFO, "{0} - Removing all keys, since we haven''t received a new one in 540 seconds",
                     peer.name());
             zeroKeyMaterial(peer);
         }
-        if ((fired & PeerTimers.PERSISTENT_KEEPALIVE) != 0 && peer.persistentKeepaliveSeconds() > 0) {
+        if (timers.takeFired(PeerTimers.PERSISTENT_KEEPALIVE) && peer.persistentKeepaliveSeconds() > 0) {
             sender.sendKeepalive(nowNanos, peer, out);
         }
     }
@@ -228,6 +245,12 @@ public final class Engine {
             peer.handshake().setIdentity(identity);
             peer.keypairs().expireForSending();
             peer.clearHandshakeSent();
+        }
+        if (identity != null) {
+            // As the kernel does on a new identity: packets that waited go out now (via a new handshake).
+            stagedFlushOwed = true;
+            peersOwedWork = true;
+            tickDue = true;
         }
     }
 
@@ -292,6 +315,7 @@ public final class Engine {
     public void setPersistentKeepalive(Peer peer, int seconds) {
         peer.setPersistentKeepaliveSeconds(seconds);
         if (peer.isKeepalivePending()) {
+            peersOwedWork = true;
             tickDue = true;
         }
     }

@@ -82,10 +82,12 @@ final class HandshakeProcessor {
         }
         Peer peer = engine.peers.get(decrypted.remoteStatic());
         if (peer == null) {
+            decrypted.clear();
             engine.drops.count(DropReason.UNKNOWN_PEER);
             return;
         }
         failure = peer.handshake().consumeInitiation(decrypted, engine.config.aead(), initiation, nowNanos);
+        decrypted.clear(); // consumed or rejected: either way nothing of it stays here
         if (failure != null) {
             engine.drops.count(failure);
             return;

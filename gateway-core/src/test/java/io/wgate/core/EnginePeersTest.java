@@ -59,6 +59,46 @@ class EnginePeersTest {
     }
 
     @Test
+    void packetsStagedWithoutAPrivateKeyGoOutOnceOneIsSet() {
+        pair.alice.engine.setPrivateKey(null);
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 1)));
+        assertEquals(1, pair.alice.peer.staged().size());
+        assertEquals(0, pair.sent(pair.alice, MessageType.INITIATION).size(), "no identity: no handshake");
+        pair.alice.engine.setPrivateKey(pair.alice.privateKey);
+        pair.run();
+        assertEquals(1, pair.sent(pair.alice, MessageType.INITIATION).size(), "as the kernel does on a new key");
+        List<ByteBuf> received = pair.bob.takeTunnel();
+        assertEquals(1, received.size(), "the staged packet arrives");
+        received.forEach(ByteBuf::release);
+    }
+
+    @Test
+    void indicesDoNotLeakAcrossManyRekeysWithLoss() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        pair.bob.peer.setEndpoint(EnginePair.ALICE_ADDRESS);
+        pair.setNetwork((from, to, datagram) -> random.nextInt(100) >= 20);
+        for (int i = 0; i < 400; i++) {
+            if (random.nextBoolean()) {
+                pair.alice.engine.onTunnelPacket(pair.now(),
+                        Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, i)), pair.alice.outbox);
+            }
+            if (random.nextBoolean()) {
+                pair.bob.engine.onTunnelPacket(pair.now(),
+                        Packets.udp4("10.0.0.2", "10.0.0.1", Packets.payload(40, i)), pair.bob.outbox);
+            }
+            pair.advance(EnginePair.seconds(random.nextInt(1, 40)));
+            pair.alice.takeTunnel().forEach(ByteBuf::release);
+            pair.bob.takeTunnel().forEach(ByteBuf::release);
+            for (EnginePair.Side side : new EnginePair.Side[] {pair.alice, pair.bob}) {
+                var keypairs = side.peer.keypairs();
+                int live = (keypairs.previous() != null ? 1 : 0) + (keypairs.current() != null ? 1 : 0)
+                        + (keypairs.next() != null ? 1 : 0) + (side.peer.handshake().hasLocalIndex() ? 1 : 0);
+                assertEquals(live, side.engine.indices.size(), side + " at step " + i);
+            }
+        }
+    }
+
+    @Test
     void settingTheSameKeyAgainChangesNothing() {
         establish();
         Keypair before = pair.alice.peer.keypairs().current();

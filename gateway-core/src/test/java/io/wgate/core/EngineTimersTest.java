@@ -182,6 +182,18 @@ class EngineTimersTest {
     }
 
     @Test
+    void passiveKeepaliveThatGoesOutCancelsAPersistentOneDueAtTheSameInstant() {
+        aliceToBob(1);
+        pair.bob.engine.setPersistentKeepalive(pair.bob.peer, 10);
+        pair.run();
+        int before = keepalives(pair.bob).size();
+        aliceToBob(2); // arms bob's passive keepalive and his persistent one for the same instant
+        pair.advance(seconds(10));
+        assertEquals(1, keepalives(pair.bob).size() - before,
+                "the passive keepalive re-arms the persistent timer, so only one goes out");
+    }
+
+    @Test
     void newHandshakeWhenDataSentButNothingHeardBack() {
         aliceToBob(1);
         pair.setNetwork((from, to, datagram) -> from == pair.alice); // bob's replies are lost

@@ -22,7 +22,8 @@ public final class DecryptedInitiation {
         return senderIndex;
     }
 
-    void clear() {
+    /** Wipes what is still held (a consumed initiation's state has moved to the peer's handshake). */
+    public void clear() {
         if (symmetric != null) {
             symmetric.wipe();
         }

@@ -123,10 +123,12 @@ public final class Handshake {
         byte[] ephemeralPublic = X25519.publicKey(ephemeralPrivate);
         message.setEphemeral(ephemeralPublic);
         s.mixHash(ephemeralPublic);
-        s.mixKey(ephemeralPublic);
+        s.mixChainingKey(ephemeralPublic);
 
         byte[] dh = new byte[Noise.KEY_LENGTH];
         if (!X25519.sharedSecret(ephemeralPrivate, remoteStatic, dh)) {
+            Arrays.fill(ephemeralPrivate, (byte) 0);
+            s.wipe();
             return DropReason.ZERO_DH_RESULT;
         }
         ByteBuf buf = message.buffer();
@@ -159,7 +161,7 @@ public final class Handshake {
         byte[] ephemeral = new byte[Noise.KEY_LENGTH];
         message.getEphemeral(ephemeral);
         s.mixHash(ephemeral);
-        s.mixKey(ephemeral);
+        s.mixChainingKey(ephemeral);
         byte[] dh = new byte[Noise.KEY_LENGTH];
         if (!identity.sharedSecret(ephemeral, dh)) {
             return DropReason.ZERO_DH_RESULT;
@@ -229,17 +231,19 @@ public final class Handshake {
         byte[] ephemeralPublic = X25519.publicKey(ephemeralPrivate);
         message.setEphemeral(ephemeralPublic);
         symmetric.mixHash(ephemeralPublic);
-        symmetric.mixKey(ephemeralPublic);
+        symmetric.mixChainingKey(ephemeralPublic);
         byte[] dh = new byte[Noise.KEY_LENGTH];
         try {
             if (!X25519.sharedSecret(ephemeralPrivate, remoteEphemeral, dh)) {
+                clear(); // the half-mixed state is useless: the initiator has to start over
                 return DropReason.ZERO_DH_RESULT;
             }
-            symmetric.mixKey(dh);
+            symmetric.mixChainingKey(dh);
             if (!X25519.sharedSecret(ephemeralPrivate, remoteStatic, dh)) {
+                clear();
                 return DropReason.ZERO_DH_RESULT;
             }
-            symmetric.mixKey(dh);
+            symmetric.mixChainingKey(dh);
         } finally {
             Arrays.fill(dh, (byte) 0);
             Arrays.fill(ephemeralPrivate, (byte) 0);
@@ -268,17 +272,19 @@ public final class Handshake {
         byte[] ephemeral = new byte[Noise.KEY_LENGTH];
         message.getEphemeral(ephemeral);
         s.mixHash(ephemeral);
-        s.mixKey(ephemeral);
+        s.mixChainingKey(ephemeral);
         byte[] dh = new byte[Noise.KEY_LENGTH];
         try {
             if (!X25519.sharedSecret(localEphemeralPrivate, ephemeral, dh)) {
+                s.wipe();
                 return DropReason.ZERO_DH_RESULT;
             }
-            s.mixKey(dh);
+            s.mixChainingKey(dh);
             if (!identity.sharedSecret(ephemeral, dh)) {
+                s.wipe();
                 return DropReason.ZERO_DH_RESULT;
             }
-            s.mixKey(dh);
+            s.mixChainingKey(dh);
         } finally {
             Arrays.fill(dh, (byte) 0);
         }

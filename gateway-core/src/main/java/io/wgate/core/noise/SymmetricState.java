@@ -61,16 +61,23 @@ public final class SymmetricState {
         mixHash(data);
     }
 
-    /** {@code (ck, k) = KDF2(ck, input)}; returns k (a caller that only needs ck ignores it). */
+    /** {@code (ck, k) = KDF2(ck, input)}; returns k, which the caller uses once and wipes. */
     public byte[] mixKey(byte[] input) {
         byte[][] out = Kdf.kdf2(chainingKey, input);
+        Arrays.fill(chainingKey, (byte) 0);
         chainingKey = out[0];
         return out[1];
+    }
+
+    /** {@code ck = KDF1(ck, input)}: {@link #mixKey} for steps whose k is not used (it is wiped at once). */
+    public void mixChainingKey(byte[] input) {
+        Arrays.fill(mixKey(input), (byte) 0);
     }
 
     /** {@code (ck, t, k) = KDF3(ck, psk); h = HASH(h || t)}; returns k. */
     public byte[] mixKeyAndHash(byte[] presharedKey) {
         byte[][] out = Kdf.kdf3(chainingKey, presharedKey);
+        Arrays.fill(chainingKey, (byte) 0);
         chainingKey = out[0];
         mixHash(out[1]);
         Arrays.fill(out[1], (byte) 0);

@@ -117,7 +117,8 @@ public final class Peer {
 
     /**
      * Sets the persistent keepalive interval (0..65535 s). Turning it on from off owes the peer one
-     * keepalive at once, which the engine sends on its next tick.
+     * keepalive at once. Call it through {@link io.wgate.core.Engine#setPersistentKeepalive}, which also
+     * asks for the tick that sends that keepalive.
      */
     public void setPersistentKeepaliveSeconds(int seconds) {
         if (seconds < 0 || seconds > 65535) {

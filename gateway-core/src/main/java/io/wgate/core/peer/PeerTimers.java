@@ -29,6 +29,8 @@ public final class PeerTimers {
 
     private final long[] deadlineNanos = new long[TIMERS];
     private int pending;
+    /** Timers that expired and were not acted on yet; re-arming or cancelling one takes it back. */
+    private int fired;
 
     private int handshakeAttempts;
     private boolean needAnotherKeepalive;
@@ -94,19 +96,29 @@ public final class PeerTimers {
     // ---------------------------------------------------------------- expiry
 
     /**
-     * Returns the bit set of timers whose deadline is at or before {@code nowNanos} and marks them idle.
-     * The caller acts on each bit (see the constants) and may re-arm timers while doing so.
+     * Moves every timer whose deadline is at or before {@code nowNanos} from armed to fired, and returns
+     * that bit set. The caller then asks {@link #takeFired} for each timer in turn: a timer that the action
+     * of an earlier one re-armed or cancelled is no longer fired (as with the kernel's {@code mod_timer}),
+     * so, say, a passive keepalive that went out stops a persistent keepalive due at the same instant.
      */
     public int expire(long nowNanos) {
-        int fired = 0;
+        int due = 0;
         for (int i = 0; i < TIMERS; i++) {
             int bit = 1 << i;
             if ((pending & bit) != 0 && nowNanos - deadlineNanos[i] >= 0) {
-                fired |= bit;
+                due |= bit;
             }
         }
-        pending &= ~fired;
-        return fired;
+        pending &= ~due;
+        fired |= due;
+        return due;
+    }
+
+    /** Whether {@code timer} fired and is still to be acted on; clears it. */
+    public boolean takeFired(int timer) {
+        boolean wasFired = (fired & timer) != 0;
+        fired &= ~timer;
+        return wasFired;
     }
 
     /** The earliest pending deadline, or {@link Long#MAX_VALUE} when no timer is pending. */
@@ -134,16 +146,19 @@ public final class PeerTimers {
     public void arm(int timer, long deadlineNanos) {
         this.deadlineNanos[Integer.numberOfTrailingZeros(timer)] = deadlineNanos;
         pending |= timer;
+        fired &= ~timer;
     }
 
-    /** Disarms {@code timer}. */
+    /** Disarms {@code timer} (also if it fired and was not acted on yet). */
     public void cancel(int timer) {
         pending &= ~timer;
+        fired &= ~timer;
     }
 
     /** Disarms every timer and resets the counters (peer removal). */
     public void cancelAll() {
         pending = 0;
+        fired = 0;
         handshakeAttempts = 0;
         needAnotherKeepalive = false;
         sentLastMinuteHandshake = false;

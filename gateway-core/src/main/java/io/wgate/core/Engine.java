@@ -347,10 +347,7 @@ public final class Engine {
 
     /** Changes the tunnel MTU (0 = unbounded padding). */
     public void setMtu(int newMtu) {
-        if (newMtu != 0 && (newMtu < 576 || newMtu > 65535)) {
-            throw new IllegalArgumentException("MTU must be 0 or 576..65535, got " + newMtu);
-        }
-        mtu = newMtu;
+        mtu = EngineConfig.requireValidMtu(newMtu);
     }
 
     /** Per-reason counts of discarded packets. */

@@ -25,12 +25,19 @@ public record EngineConfig(ByteBufAllocator allocator, ChaCha20Poly1305 aead, En
         if (allocator == null || aead == null || entropy == null || wallClock == null) {
             throw new IllegalArgumentException("allocator, aead, entropy and wallClock are required");
         }
-        if (mtu != 0 && (mtu < 576 || mtu > 65535)) {
-            throw new IllegalArgumentException("MTU must be 0 or 576..65535, got " + mtu);
-        }
+        requireValidMtu(mtu);
         if (handshakesPerTick < 1) {
             throw new IllegalArgumentException("handshakesPerTick must be positive, got " + handshakesPerTick);
         }
+    }
+
+    /** Returns {@code mtu} if it is 0 (no padding bound) or a valid tunnel MTU, else throws naming the range. */
+    static int requireValidMtu(int mtu) {
+        if (mtu != 0 && (mtu < Protocol.MIN_MTU || mtu > Protocol.MAX_MTU)) {
+            throw new IllegalArgumentException("MTU must be 0 or " + Protocol.MIN_MTU + ".." + Protocol.MAX_MTU
+                    + ", got " + mtu);
+        }
+        return mtu;
     }
 
     /** The defaults: MTU 1420, {@value #DEFAULT_HANDSHAKES_PER_TICK} handshakes per tick, kernel queue size. */

@@ -82,6 +82,12 @@ public final class Protocol {
     /** Default tunnel MTU: 1500 minus the worst-case overhead of 80 bytes (IPv6 outer header). */
     public static final int DEFAULT_MTU = 1420;
 
+    /** Smallest tunnel MTU accepted: IPv4's minimum (RFC 791); IPv6 on the tunnel needs 1280. */
+    public static final int MIN_MTU = 68;
+
+    /** Largest tunnel MTU accepted. */
+    public static final int MAX_MTU = 65535;
+
     /** Bytes WireGuard adds to a transport packet: 16-byte header plus the 16-byte AEAD tag. */
     public static final int TRANSPORT_OVERHEAD = 32;
 

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import java.lang.System.Logger.Level;
 
 /**
  * The TUN pipeline: every IP packet read from the device goes to the engine, which routes it by its
@@ -12,8 +11,6 @@ import java.lang.System.Logger.Level;
  * for that); the UDP writes of a read batch are flushed once, as one {@code sendmmsg}.
  */
 final class EncryptHandler extends ChannelInboundHandlerAdapter {
-
-    private static final System.Logger LOG = System.getLogger(EncryptHandler.class.getName());
 
     private final EngineDriver driver;
 
@@ -36,8 +33,15 @@ final class EncryptHandler extends ChannelInboundHandlerAdapter {
         driver.afterBatch();
     }
 
+    /**
+     * A TUN write failed (e.g. EIO while the interface is down): counted and logged without flooding.
+     * The channel closes itself on fatal errors, which stops the gateway.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(Level.WARNING, "TUN device error: " + cause.getMessage());
+        NettyOutbox outbox = driver.outbox();
+        if (outbox != null) {
+            outbox.ioErrors().tunWriteFailed(cause, driver.nowNanos());
+        }
     }
 }

@@ -16,6 +16,13 @@ final class EndpointResolver {
     private static final System.Logger LOG = System.getLogger(EndpointResolver.class.getName());
     private static final long RETRY_DELAY_MILLIS = 1000;
 
+    static {
+        // Retries must really ask the resolver again: the JVM caches failed lookups (10 s by default), which
+        // would turn most attempts into instant repeats of the first failure. The launcher also passes
+        // -Dsun.net.inetaddr.negative.ttl=0, which wins if the cache policy was read before this class.
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
+    }
+
     private final int attempts;
 
     EndpointResolver(int attempts) {

@@ -1,5 +1,6 @@
 package io.wgate.server.gateway;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
@@ -18,11 +19,19 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         this.driver = driver;
     }
 
-    /** Takes ownership of handshake datagrams; passes transport datagrams on untouched. */
+    /**
+     * Takes ownership of handshake datagrams; passes transport datagrams on untouched. A handshake
+     * message is copied out of the receive buffer before it is queued: the datagram is a slice of a
+     * recvmmsg buffer of {@link UdpSockets#DATAGRAMS_PER_READ} slots, which a queued slice would keep
+     * alive (thousands of queued handshakes would pin that many large buffers).
+     */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof DatagramPacket packet && MessageType.of(packet.content()) != MessageType.TRANSPORT) {
-            driver.engine().onDatagram(driver.nowNanos(), packet.content(), packet.sender(), driver.outbox());
+            ByteBuf content = packet.content();
+            ByteBuf copy = ctx.alloc().directBuffer(content.readableBytes()).writeBytes(content);
+            packet.release();
+            driver.engine().onDatagram(driver.nowNanos(), copy, packet.sender(), driver.outbox());
             return;
         }
         ctx.fireChannelRead(msg);

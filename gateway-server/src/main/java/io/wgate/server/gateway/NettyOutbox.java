@@ -35,6 +35,7 @@ final class NettyOutbox implements Outbox {
     private boolean tunPending;
     private long udpBackpressureDrops;
     private long tunBackpressureDrops;
+    private final IoErrors ioErrors = new IoErrors();
 
     NettyOutbox(Channel udp, Channel tun) {
         this.udp = udp;
@@ -84,6 +85,11 @@ final class NettyOutbox implements Outbox {
             tunPending = false;
             tun.flush();
         }
+    }
+
+    /** Sends and TUN writes that failed after the outbox queued them. */
+    IoErrors ioErrors() {
+        return ioErrors;
     }
 
     /** Datagrams dropped because the UDP socket could not keep up; any thread. */

@@ -66,6 +66,7 @@ final class UdpSockets {
         channel.pipeline().addLast("handshake", new HandshakeHandler(driver));
         channel.pipeline().addLast("decrypt", new DecryptHandler(driver));
         channel.pipeline().addLast("route", new RouteHandler(driver));
+        channel.pipeline().addLast("errors", new UdpErrorHandler(driver));
 
         ChannelFuture registered = loop.register(channel);
         ChannelFuture bound = registered.isSuccess() ? channel.bind(new InetSocketAddress(port)) : registered;

@@ -5,6 +5,7 @@ import io.wgate.server.cli.KeyCommands;
 import io.wgate.server.cli.Logging;
 import io.wgate.server.cli.ShowCommand;
 import io.wgate.server.cli.UpCommand;
+import io.wgate.server.cli.WgateLogManager;
 import io.wgate.server.demo.DemoCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -18,6 +19,8 @@ public final class Main {
 
               up CONFIG [--foreground]   bring up the interface described by a wg-quick style CONFIG
                    [--transport epoll|io_uring] [--aead auto|openssl|jdk]
+                                         (in the background unless --foreground; interrupting the
+                                         wait does not stop it: use 'wgate down NAME')
               down NAME                  stop that interface and undo its routes, addresses and hooks
               show [NAME]                show interfaces and peers, as 'wg show' does
               genkey | pubkey | genpsk   make keys, as 'wg genkey | pubkey | genpsk' do
@@ -32,6 +35,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // First, before anything can initialise java.util.logging: the manager that keeps the log working
+        // while the shutdown hook tears a gateway down (the JDK's own hook would reset it meanwhile).
+        System.setProperty("java.util.logging.manager", WgateLogManager.class.getName());
         System.exit(run(Arrays.asList(args), System.out, System.err));
     }
 

@@ -2,20 +2,27 @@ package io.wgate.server.cli;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Starts a gateway in the background: the same JVM command line, {@code up CONFIG --foreground}, in a
- * new session ({@code setsid}) with its output appended to {@code /run/wgate/<if>.log}; then waits
- * until the child has written its pid file (it does so only once the interface is up and serving), or
- * reports the child's own error output if it exits first.
+ * Starts a gateway in the background: first checks that none runs for the interface (its
+ * {@link GatewayLock} is free) and that the run directory and the log are writable, then starts the
+ * same JVM command line, {@code up CONFIG --foreground}, in a new session ({@code setsid}) with its
+ * output appended to {@code <run dir>/<if>.log}; then waits until the child has written its pid file
+ * (it does so only once the interface is up and serving), or reports the child's own error output if
+ * it exits first.
+ *
+ * <p>If this waiting parent is killed (Ctrl-C), the child is not: it comes up in the background all
+ * the same, silently; {@code wgate down NAME} stops it.
  */
 final class Daemon {
 
@@ -25,11 +32,15 @@ final class Daemon {
     }
 
     static int start(String name, UpCommand.Arguments arguments, RunFiles runFiles, PrintStream out, PrintStream err) {
+        String problem = checkCanStart(name, runFiles);
+        if (problem != null) {
+            err.println("wgate up: " + problem);
+            return 1;
+        }
         Path log = runFiles.logFile(name);
         long logStart;
         Process child;
         try {
-            Files.createDirectories(runFiles.dir());
             logStart = Files.exists(log) ? Files.size(log) : 0;
             ProcessBuilder builder = new ProcessBuilder(command(arguments));
             builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -65,8 +76,31 @@ final class Daemon {
         return 1;
     }
 
-    /** This JVM's command line, re-aimed at {@code up CONFIG --foreground}. */
-    private static List<String> command(UpCommand.Arguments arguments) {
+    /**
+     * Null when a background gateway can be started: no gateway holds the lock (probed and released
+     * again: the child takes it for good), and the log can be appended to. Else what stands in the way.
+     */
+    static String checkCanStart(String name, RunFiles runFiles) {
+        Path lockFile = runFiles.lockFile(name);
+        try {
+            GatewayLock.Attempt attempt = GatewayLock.tryAcquire(lockFile);
+            if (attempt instanceof GatewayLock.Held held) {
+                return UpCommand.alreadyRunning(name, held);
+            }
+            ((GatewayLock.Acquired) attempt).lock().close();
+        } catch (IOException e) {
+            return RunFiles.describe(lockFile, e);
+        }
+        Path log = runFiles.logFile(name);
+        try (OutputStream ignored = Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            return null;
+        } catch (IOException e) {
+            return RunFiles.describe(log, e);
+        }
+    }
+
+    /** This JVM's command line, re-aimed at {@code up CONFIG --foreground}, warnings already printed. */
+    static List<String> command(UpCommand.Arguments arguments) {
         List<String> command = new ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute()) {
             command.add("/usr/bin/setsid"); // its own session: a closing terminal does not take it down
@@ -77,6 +111,7 @@ final class Daemon {
         if (jvmArguments.stream().noneMatch(a -> a.startsWith("--enable-native-access"))) {
             command.add("--enable-native-access=ALL-UNNAMED"); // the jar's manifest says so; -cp does not read it
         }
+        command.add("-D" + UpCommand.BACKGROUND_CHILD_PROPERTY + "=true");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(io.wgate.server.Main.class.getName());

@@ -45,6 +45,14 @@ public final class Logging {
         Logger.getLogger("java.lang.ProcessBuilder").setLevel(quiet);
     }
 
+    /**
+     * Whether the log keeps working while a shutdown hook runs: the logging manager is
+     * {@link WgateLogManager}, as {@code Main} asks before anything initialises logging.
+     */
+    public static boolean keepsShutdownLogs() {
+        return java.util.logging.LogManager.getLogManager() instanceof WgateLogManager;
+    }
+
     static Level parse(String name) {
         if (name == null || name.isBlank()) {
             return Level.INFO;

@@ -1,23 +1,25 @@
 package io.wgate.server.cli;
 
+import io.wgate.server.net.RunDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Where a running gateway leaves its traces: {@code /run/wgate/<if>.pid} (written once it serves),
- * {@code /run/wgate/<if>.log} (a background gateway's output). The network state file of
- * {@link io.wgate.server.net.LinkSetup} lives beside them. The directory is overridable with the
- * {@code WGATE_RUN_DIR} environment variable (tests use their own).
+ * Where a gateway process leaves its traces, all in the {@link RunDirectory} ({@code /run/wgate}, or
+ * {@code WGATE_RUN_DIR}), beside the network state file of {@link io.wgate.server.net.LinkSetup}:
+ * {@code <if>.lock} (held by the gateway process while it lives, see {@link GatewayLock}),
+ * {@code <if>.pid} (written once it serves, the signal {@link Daemon} waits for) and {@code <if>.log}
+ * (a background gateway's output).
  */
 public final class RunFiles {
 
     /** Default directory, shared with the host-network state files. */
-    public static final Path DEFAULT_DIR = Path.of("/run/wgate");
+    public static final Path DEFAULT_DIR = RunDirectory.DEFAULT;
 
     private final Path dir;
 
@@ -25,14 +27,17 @@ public final class RunFiles {
         this.dir = dir;
     }
 
-    /** The directory from {@code WGATE_RUN_DIR}, else {@link #DEFAULT_DIR}. */
+    /** The {@link RunDirectory}: {@code WGATE_RUN_DIR}, else {@link #DEFAULT_DIR}. */
     public static RunFiles system() {
-        String override = System.getenv("WGATE_RUN_DIR");
-        return new RunFiles(override == null || override.isBlank() ? DEFAULT_DIR : Path.of(override));
+        return new RunFiles(RunDirectory.fromEnvironment());
     }
 
     public Path dir() {
         return dir;
+    }
+
+    public Path lockFile(String name) {
+        return dir.resolve(name + ".lock");
     }
 
     public Path pidFile(String name) {
@@ -61,15 +66,6 @@ public final class RunFiles {
         }
     }
 
-    /** The live process serving {@code name}, if any. */
-    public Optional<ProcessHandle> process(String name) {
-        OptionalLong pid = readPid(name);
-        if (pid.isEmpty()) {
-            return Optional.empty();
-        }
-        return ProcessHandle.of(pid.getAsLong()).filter(ProcessHandle::isAlive);
-    }
-
     /** Removes the pid file if it still names {@code pid}. */
     public void removePid(String name, long pid) {
         OptionalLong recorded = readPid(name);
@@ -80,5 +76,28 @@ public final class RunFiles {
                 // best effort at shutdown
             }
         }
+    }
+
+    /**
+     * Removes the pid file whatever it names: only for the holder of {@code name}'s lock, for which any
+     * pid file is a dead run's.
+     *
+     * @return whether there was one
+     */
+    public boolean removeStalePid(String name) throws IOException {
+        return Files.deleteIfExists(pidFile(name));
+    }
+
+    /**
+     * The message for a run file that could not be created or opened, with the likely remedy when it
+     * was a permission problem.
+     */
+    static String describe(Path file, IOException e) {
+        boolean denied = e instanceof AccessDeniedException
+                || (e.getMessage() != null && e.getMessage().contains("Permission denied"));
+        String reason = e instanceof AccessDeniedException ? "permission denied"
+                : e.getMessage() == null ? e.toString() : e.getMessage();
+        return "cannot open " + file + ": " + reason + (denied ? " (wgate needs root, or CAP_NET_ADMIN and a"
+                + " writable run directory, which " + RunDirectory.ENVIRONMENT_VARIABLE + " can name)" : "");
     }
 }

@@ -27,7 +27,11 @@ public final class ShowCommand {
         }
         List<String> names;
         try {
-            names = args.isEmpty() ? UapiClient.interfaces() : List.of(DownCommand.nameOf(args.getFirst()));
+            names = args.isEmpty() ? UapiClient.interfaces() : List.of(InterfaceName.of(args.getFirst()));
+        } catch (IllegalArgumentException e) {
+            err.println("wgate show: " + e.getMessage());
+            err.println(USAGE);
+            return 1;
         } catch (IOException e) {
             err.println("wgate show: cannot list interfaces: " + e.getMessage());
             return 1;

@@ -1,10 +1,9 @@
 package io.wgate.server.cli;
 
+import io.wgate.crypto.AeadImplementation;
 import io.wgate.server.config.ConfigException;
 import io.wgate.server.config.ConfigWarning;
 import io.wgate.server.config.WgQuickConfig;
-import io.wgate.server.gateway.Gateway;
-import io.wgate.server.gateway.GatewayException;
 import io.wgate.server.gateway.GatewayOptions;
 import io.wgate.server.gateway.TransportKind;
 import java.io.IOException;
@@ -13,17 +12,24 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code wgate up CONFIG [--foreground] [--transport epoll|io_uring] [--aead auto|openssl|jdk]}: brings
  * up the interface named after the file's base name, as wg-quick does. Without {@code --foreground}
- * it starts the gateway in the background and returns once the interface is up and serving.
+ * it starts the gateway in the background ({@link Daemon}) and returns once the interface is up and
+ * serving; with it, this process is the gateway ({@link ForegroundGateway}).
  */
 public final class UpCommand {
 
     static final String USAGE = "Usage: wgate up CONFIG [--foreground] [--transport epoll|io_uring]"
             + " [--aead auto|openssl|jdk]";
+    /** wg's variable for the number of DNS attempts per endpoint host name. */
+    static final String RETRIES_VARIABLE = "WG_ENDPOINT_RESOLUTION_RETRIES";
+    /**
+     * Set by {@link Daemon} on the background child: the parent has printed the config's warnings on
+     * the terminal already, so the child does not repeat them.
+     */
+    static final String BACKGROUND_CHILD_PROPERTY = "wgate.background-child";
 
     private UpCommand() {
     }
@@ -32,16 +38,12 @@ public final class UpCommand {
     record Arguments(Path config, boolean foreground, GatewayOptions options, List<String> passThrough) {
     }
 
+    /** Parses the arguments after {@code up} (the environment is not consulted). */
     static Arguments parse(List<String> args) {
         Path config = null;
         boolean foreground = false;
         GatewayOptions options = GatewayOptions.defaults();
         List<String> passThrough = new ArrayList<>();
-        String retries = System.getenv("WG_ENDPOINT_RESOLUTION_RETRIES");
-        if (retries != null && !retries.isBlank()) {
-            options = options.withEndpointRetries(retries.strip().equals("infinity")
-                    ? Integer.MAX_VALUE : Integer.parseInt(retries.strip()));
-        }
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -70,10 +72,60 @@ public final class UpCommand {
         return new Arguments(config, foreground, options, passThrough);
     }
 
+    /**
+     * DNS attempts from {@value #RETRIES_VARIABLE}: a positive number or {@code infinity}; unset or blank
+     * keeps {@code defaultAttempts}.
+     *
+     * @throws IllegalArgumentException naming the variable
+     */
+    static int endpointRetries(String value, int defaultAttempts) {
+        if (value == null || value.isBlank()) {
+            return defaultAttempts;
+        }
+        String text = value.strip();
+        if (text.equals("infinity")) {
+            return Integer.MAX_VALUE;
+        }
+        try {
+            int attempts = Integer.parseInt(text);
+            if (attempts >= 1) {
+                return attempts;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(RETRIES_VARIABLE + " must be a positive number or 'infinity', not '"
+                + value + "'");
+    }
+
+    /**
+     * Checks the {@code --aead} choice as the gateway will make it ({@link AeadImplementation#select}),
+     * so that a bad value fails here rather than in the background child.
+     *
+     * @throws IllegalArgumentException naming the option and the problem
+     */
+    static void checkAead(String option) {
+        try {
+            AeadImplementation.select(option);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("--aead " + option + ": " + e.getMessage(), e);
+        }
+    }
+
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, out, err, RunFiles.system());
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err, RunFiles runFiles) {
         Arguments arguments;
         try {
             arguments = parse(args);
+            GatewayOptions options = arguments.options().withEndpointRetries(endpointRetries(
+                    System.getenv(RETRIES_VARIABLE), arguments.options().endpointRetries()));
+            arguments = new Arguments(arguments.config(), arguments.foreground(), options, arguments.passThrough());
+            if (!arguments.foreground()) {
+                checkAead(options.aead()); // here, not in the background child's log
+            }
         } catch (IllegalArgumentException e) {
             err.println("wgate up: " + e.getMessage());
             err.println(USAGE);
@@ -92,62 +144,38 @@ public final class UpCommand {
             err.println("wgate up: " + e.getMessage());
             return 1;
         }
-        for (ConfigWarning warning : config.warnings()) {
-            err.println("wgate up: warning: " + warning);
-        }
-        if (!config.iface().dnsServers().isEmpty() || !config.iface().dnsSearchDomains().isEmpty()) {
-            err.println("wgate up: warning: " + arguments.config().getFileName()
-                    + ": DNS is not applied: wgate leaves the host's resolver configuration alone");
-        }
-        if (config.iface().saveConfig()) {
-            err.println("wgate up: warning: " + arguments.config().getFileName()
-                    + ": SaveConfig is not supported yet: the file is not rewritten on down");
-        }
-        RunFiles runFiles = RunFiles.system();
-        Optional<ProcessHandle> running = runFiles.process(config.interfaceName());
-        if (running.isPresent()) {
-            err.println("wgate up: " + config.interfaceName() + " is already running (pid " + running.get().pid()
-                    + "); stop it with 'wgate down " + config.interfaceName() + "'");
-            return 1;
+        if (!Boolean.getBoolean(BACKGROUND_CHILD_PROPERTY)) {
+            printWarnings(config, arguments.config(), err);
         }
         if (!arguments.foreground()) {
             return Daemon.start(config.interfaceName(), arguments, runFiles, out, err);
         }
-        return runForeground(config, arguments.options(), runFiles, err);
+        return ForegroundGateway.run(config, arguments.options(), runFiles, err);
     }
 
-    private static int runForeground(WgQuickConfig config, GatewayOptions options, RunFiles runFiles, PrintStream err) {
-        String name = config.interfaceName();
-        Gateway gateway;
-        try {
-            gateway = Gateway.start(config, options);
-        } catch (GatewayException e) {
-            err.println("wgate up: " + e.getMessage());
-            return 1;
+    /** The config's warnings, and what wgate leaves out (DNS, SaveConfig). */
+    static void printWarnings(WgQuickConfig config, Path file, PrintStream err) {
+        for (ConfigWarning warning : config.warnings()) {
+            err.println("wgate up: warning: " + warning);
         }
-        long pid = ProcessHandle.current().pid();
-        Thread hook = new Thread(() -> {
-            gateway.close();
-            runFiles.removePid(name, pid);
-        }, "wgate-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            runFiles.writePid(name, pid);
-        } catch (IOException e) {
-            err.println("wgate up: cannot write " + runFiles.pidFile(name) + ": " + e.getMessage());
+        if (!config.iface().dnsServers().isEmpty() || !config.iface().dnsSearchDomains().isEmpty()) {
+            err.println("wgate up: warning: " + file.getFileName()
+                    + ": DNS is not applied: wgate leaves the host's resolver configuration alone");
         }
-        String reason = gateway.terminated().join();
-        if (!"closed".equals(reason)) {
-            err.println("wgate: " + name + " stopped: " + reason);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                return 0;
-            }
-            gateway.close();
-            runFiles.removePid(name, pid);
-            return 1;
+        if (config.iface().saveConfig()) {
+            err.println("wgate up: warning: " + file.getFileName()
+                    + ": SaveConfig is not supported yet: the file is not rewritten on down");
         }
-        return 0;
+    }
+
+    /** "NAME is already running (pid N)" for a held lock, or that another wgate command holds it. */
+    static String alreadyRunning(String name, GatewayLock.Held held) {
+        boolean gateway = held.pid().isPresent() && ProcessHandle.of(held.pid().getAsLong())
+                .map(p -> GatewayProcess.serves(p, name)).orElse(false);
+        if (gateway) {
+            return name + " is already running (pid " + held.pid().getAsLong() + "); stop it with 'wgate down "
+                    + name + "'";
+        }
+        return name + " is busy: another wgate process holds its lock; try again";
     }
 }

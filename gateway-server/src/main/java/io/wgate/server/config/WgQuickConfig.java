@@ -144,8 +144,8 @@ public record WgQuickConfig(String interfaceName, InterfaceConfig iface, List<Pe
         String name = baseName.endsWith(SUFFIX) ? baseName.substring(0, baseName.length() - SUFFIX.length()) : "";
         if (!baseName.endsWith(SUFFIX) || !isValidInterfaceName(name)) {
             throw new ConfigException(shown, 0, null, "the file name must be an interface name followed by "
-                    + "'.conf' (1-15 characters from a-z A-Z 0-9 _ = + . -, e.g. wg0.conf), or give the interface "
-                    + "name explicitly");
+                    + "'.conf' (1-15 characters from a-z A-Z 0-9 _ = + . -, e.g. wg0.conf): the interface is named"
+                    + " after the file; rename it");
         }
         return name;
     }

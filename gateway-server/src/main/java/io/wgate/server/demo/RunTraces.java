@@ -8,18 +8,19 @@ import java.util.List;
 
 /**
  * Files a gateway leaves on the host's file system, which (unlike its links and routes) do not vanish
- * with its network namespace: wgate's {@code /run/wgate/<if>.pid}, {@code .log} and {@code .state}, and
+ * with its network namespace: wgate's {@code /run/wgate/<if>.pid}, {@code .log}, {@code .state} and
+ * {@code .lock} (which wgate never deletes, see {@code io.wgate.server.cli.GatewayLock}), and
  * the UAPI socket {@code /var/run/wireguard/<if>.sock} of either implementation. The socket path is
  * shared by all namespaces, which is why every run uses interface names of its own.
  */
 public final class RunTraces {
 
     /** wgate's run directory (see {@code io.wgate.server.cli.RunFiles}). */
-    public static final Path WGATE_RUN_DIR = Path.of("/run/wgate");
+    public static final Path WGATE_RUN_DIR = io.wgate.server.net.RunDirectory.DEFAULT;
     /** The UAPI socket directory of wireguard-tools and wireguard-go. */
     public static final Path UAPI_DIR = Path.of("/var/run/wireguard");
 
-    private static final List<String> WGATE_SUFFIXES = List.of(".pid", ".log", ".state", ".pid.tmp");
+    private static final List<String> WGATE_SUFFIXES = List.of(".pid", ".log", ".state", ".pid.tmp", ".lock");
 
     private RunTraces() {
     }

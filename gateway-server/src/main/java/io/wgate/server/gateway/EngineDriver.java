@@ -28,7 +28,17 @@ final class EngineDriver {
         this.loop = loop;
     }
 
+    /**
+     * Sets the outbox. Must run on the engine's loop, in the same task that binds the UDP socket: a
+     * datagram can then only be read after the outbox is there (see {@code DataPlane#openUdp}).
+     *
+     * @throws IllegalStateException off the loop
+     */
     void attach(NettyOutbox outbox) {
+        if (!loop.inEventLoop()) {
+            throw new IllegalStateException("attach the outbox on the engine's event loop, in the task that"
+                    + " binds the UDP socket");
+        }
         this.outbox = outbox;
     }
 
@@ -95,7 +105,7 @@ final class EngineDriver {
         scheduledTick = loop.schedule(tickTask, delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Cancels the scheduled tick (shutdown). */
+    /** Cancels the scheduled tick; no tick runs after this (shutdown). Idempotent. */
     void stop() {
         stopped = true;
         if (scheduledTick != null) {

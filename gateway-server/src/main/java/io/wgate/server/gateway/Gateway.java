@@ -1,91 +1,114 @@
 package io.wgate.server.gateway;
 
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.wgate.core.DropReason;
 import io.wgate.core.Engine;
-import io.wgate.core.EngineConfig;
-import io.wgate.core.Protocol;
-import io.wgate.core.WallClock;
-import io.wgate.crypto.AeadImplementation;
-import io.wgate.crypto.ChaCha20Poly1305;
-import io.wgate.server.config.PeerConfig;
 import io.wgate.server.config.WgQuickConfig;
 import io.wgate.server.net.AppliedLink;
+import io.wgate.server.net.HostLinks;
 import io.wgate.server.net.LinkPlan;
 import io.wgate.server.net.LinkSetup;
 import io.wgate.server.uapi.UapiServer;
-import io.wgate.tun.TunChannel;
-import io.wgate.tun.TunDevice;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One running wgate interface: the {@link Engine} on a Netty event loop, a TUN device, a UDP socket and
  * the host network setup of wg-quick. {@link #start} brings everything up or, on any failure, undoes
- * what it did and throws; {@link #close} tears everything down again. The gateway also stops by
- * itself when its TUN device disappears ({@code ip link del}).
+ * what it did and throws; {@link #close} tears everything down again, from any thread and at any time:
+ * during start-up it stops the start ({@link StartGuard}) and waits for its rollback. The gateway also
+ * stops by itself when its TUN device disappears ({@code ip link del}) or its UAPI socket is deleted.
+ *
+ * <p>Start-up order: undo what a dead earlier run left on the host (before the new TUN exists, so its
+ * undo and hooks never touch the new link); resolve endpoints; engine; TUN; UDP socket with the outbox
+ * attached in the same event-loop task that binds it; UAPI socket; host network setup. Teardown runs
+ * in reverse ({@link Teardown}), bracketing the removal of the link like wg-quick: PreDown hooks and
+ * undo, UAPI socket, engine timers, UDP socket, TUN (the link goes), PostDown hooks, engine, threads.
  *
  * <p>Threads: one event loop owns the engine, the UDP socket and (with epoll) the TUN device. With
- * io_uring the TUN device stays on its own epoll loop and hands packets to the engine's loop.
+ * io_uring the TUN device stays on its own epoll loop and hands packets to the engine's loop; its
+ * channel settings are changed on that loop.
  */
 public final class Gateway implements AutoCloseable {
 
+    /** How long {@link #close} waits for an interrupted start-up to roll back before it tears down anyway. */
+    static final Duration START_ABORT_TIMEOUT = Duration.ofSeconds(60);
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
     private final String name;
+    private final WgQuickConfig config;
     private final GatewayOptions options;
-    private final Deque<AutoCloseable> teardown = new ArrayDeque<>();
+    private final LinkSetup linkSetup;
+    private final HostLinks hostLinks;
+    private final Teardown teardown;
+    private final StartGuard startGuard = new StartGuard();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
-    private MultiThreadIoEventLoopGroup udpGroup;
-    private MultiThreadIoEventLoopGroup tunGroup;
-    private EventLoop loop;
-    private Engine engine;
-    private ChaCha20Poly1305 aead;
-    private EngineDriver driver;
-    private TunChannel tun;
-    private volatile DatagramChannel udp;
-    private int listenPort;
-    private long fwMark;
-    private int mtu;
-    private volatile boolean closing;
+    private final DataPlane dataPlane;
+    private volatile int mtu;
 
-    private Gateway(String name, GatewayOptions options) {
-        this.name = name;
-        this.options = options;
+    Gateway(WgQuickConfig config, GatewayOptions options, LinkSetup linkSetup, HostLinks hostLinks) {
+        this.name = config.interfaceName();
+        this.config = config;
+        this.options = Objects.requireNonNull(options, "options");
+        this.linkSetup = Objects.requireNonNull(linkSetup, "linkSetup");
+        this.hostLinks = Objects.requireNonNull(hostLinks, "hostLinks");
+        this.teardown = new Teardown(name);
+        this.dataPlane = new DataPlane(name, options, teardown);
+    }
+
+    /** A gateway for {@code config}, not started yet; nothing is touched until {@link #start()}. */
+    public static Gateway create(WgQuickConfig config, GatewayOptions options) {
+        return new Gateway(config, options, LinkSetup.system(), HostLinks.system());
+    }
+
+    /** {@link #create} and {@link #start()}. */
+    public static Gateway start(WgQuickConfig config, GatewayOptions options) throws GatewayException {
+        Gateway gateway = create(config, options);
+        gateway.start();
+        return gateway;
     }
 
     /**
-     * Brings up the interface described by {@code config}.
+     * Brings up the interface; once only. A {@link #close} from another thread meanwhile stops it.
      *
-     * @throws GatewayException naming what failed; nothing is left behind
+     * @throws GatewayException naming what failed (or that start-up was stopped); nothing is left behind
      */
-    public static Gateway start(WgQuickConfig config, GatewayOptions options) throws GatewayException {
-        Gateway gateway = new Gateway(config.interfaceName(), options);
+    public void start() throws GatewayException {
+        if (!startGuard.begin()) {
+            throw new GatewayException(name + ": not started: the gateway was already started or closed");
+        }
         try {
-            gateway.bringUp(config);
-            return gateway;
+            bringUp();
+            startGuard.checkNotAborted();
         } catch (Exception e) {
-            gateway.closeQuietly();
-            if (e instanceof InterruptedException) {
+            startGuard.rollingBack(); // no more interrupts: the rollback's commands and waits must run to the end
+            boolean aborted = startGuard.aborted();
+            boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
+            closing.set(true);
+            if (aborted) {
+                LOG.log(Level.WARNING, "{0}: start-up stopped because the gateway was asked to shut down; undoing"
+                        + " what it set up", name);
+            }
+            teardown.runAll();
+            if (aborted) {
+                throw new GatewayException(name + ": start-up stopped because the gateway was asked to shut down;"
+                        + " what it had set up was undone", e);
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            throw e instanceof GatewayException g ? g : new GatewayException(config.interfaceName() + ": " + describe(e), e);
+            throw e instanceof GatewayException g ? g : new GatewayException(name + ": " + describe(e), e);
+        } finally {
+            startGuard.end();
         }
     }
 
@@ -94,119 +117,70 @@ public final class Gateway implements AutoCloseable {
         return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }
 
-    private void bringUp(WgQuickConfig config) throws Exception {
+    private void bringUp() throws Exception {
         options.transport().ensureAvailable();
-        HostLinks.requireAbsent(name);
-        List<InetSocketAddress> endpoints = resolveEndpoints(config);
-
-        aead = AeadImplementation.select(options.aead()).newInstance();
-        teardown.push(aead);
-        WallClock wallClock = () -> {
-            java.time.Instant now = java.time.Instant.now();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        };
-        engine = new Engine(new EngineConfig(PooledByteBufAllocator.DEFAULT, aead, new SystemEntropy(), wallClock,
-                Protocol.DEFAULT_MTU, 16, Protocol.MAX_QUEUED_INCOMING_HANDSHAKES));
-        configureEngine(config, endpoints);
-
-        udpGroup = options.transport().newGroup(1, new DefaultThreadFactory("wgate-" + name));
-        teardown.push(() -> udpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-        loop = udpGroup.next();
-        if (options.transport() == TransportKind.EPOLL) {
-            tunGroup = udpGroup;
-        } else {
-            tunGroup = TransportKind.EPOLL.newGroup(1, new DefaultThreadFactory("wgate-" + name + "-tun"));
-            teardown.push(() -> tunGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+        if (hostLinks.exists(name)) {
+            throw new GatewayException("interface " + name + " already exists; stop it with 'wgate down " + name
+                    + "' or remove it with 'ip link del " + name + "'");
         }
-        teardown.push(() -> onLoop(() -> {
-            if (driver != null) {
-                driver.stop();
-            }
-            logDrops();
-            engine.close();
-            return null;
-        }));
+        cleanUpEarlierRun();
+        startGuard.checkNotAborted();
+        List<InetSocketAddress> endpoints = EngineSetup.resolveEndpoints(config, options.endpointRetries());
+        startGuard.checkNotAborted();
 
-        TunDevice device = TunDevice.open(name);
-        tun = new TunChannel(device);
-        teardown.push(() -> tun.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
-        driver = new EngineDriver(engine, loop);
-        if (options.transport() == TransportKind.EPOLL) {
-            tun.pipeline().addLast("encrypt", new EncryptHandler(driver));
-        } else {
-            tun.pipeline().addLast(loop, "encrypt", new EncryptHandler(driver));
+        dataPlane.startEngine(config, endpoints);
+        teardown.push("run the PostDown hooks", () -> linkSetup.postDown(name));
+        dataPlane.openTun();
+        dataPlane.openUdp(config.iface().listenPort(), config.iface().fwMark());
+
+        UapiServer uapi = UapiServer.start(name, new GatewayDevice(this), dataPlane.loop());
+        teardown.push("close the UAPI socket", uapi);
+        uapi.watchSocketFile(Duration.ofSeconds(1), () -> stopBySelf("the UAPI socket " + uapi.socketPath()
+                + " was deleted", "UAPI socket deleted"));
+        startGuard.checkNotAborted();
+
+        setUpHostNetwork(endpoints);
+        int peers = dataPlane.applyMtuAndTick(mtu);
+        dataPlane.tun().closeFuture().addListener(f -> stopBySelf("the TUN device is gone", "TUN device removed"));
+        LOG.log(Level.INFO, "{0}: up, listening on UDP port {1,number,#} ({2}), MTU {3,number,#}, {4} peer(s), {5}",
+                name, dataPlane.listenPort(), options.transport().label(), mtu, peers, dataPlane.aeadName());
+    }
+
+    /** A dead earlier run's host changes, undone before our TUN exists; its PreDown/PostDown hooks run now. */
+    private void cleanUpEarlierRun() throws GatewayException {
+        try {
+            if (linkSetup.cleanup(name)) {
+                LOG.log(Level.WARNING, "{0}: undid the host changes an earlier run left behind", name);
+            }
+        } catch (IOException e) {
+            throw new GatewayException(name + ": cannot undo what an earlier run left behind ("
+                    + linkSetup.statePath(name) + "): " + e.getMessage() + "; fix that and run 'wgate down "
+                    + name + "'", e);
         }
-        tunGroup.next().register(tun).sync();
+    }
 
-        fwMark = config.iface().fwMark();
-        int port = config.iface().listenPort();
-        udp = onLoop(() -> UdpSockets.open(options.transport(), loop, driver, port, fwMark));
-        teardown.push(() -> udp.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
-        listenPort = udp.localAddress().getPort();
-        driver.attach(new NettyOutbox(udp, tun));
-
-        UapiServer uapi = UapiServer.start(name, new GatewayDevice(this), loop);
-        teardown.push(uapi);
-        uapi.watchSocketFile(Duration.ofSeconds(1), () -> {
-            if (!closing) {
-                LOG.log(Level.WARNING, "{0}: the UAPI socket {1} was deleted; shutting down", name, uapi.socketPath());
-                terminated.complete("UAPI socket deleted");
-            }
-        });
-
-        LinkSetup linkSetup = LinkSetup.system();
-        List<InetAddress> endpointAddresses = new ArrayList<>();
-        for (InetSocketAddress endpoint : endpoints) {
-            if (endpoint != null) {
-                endpointAddresses.add(endpoint.getAddress());
-            }
-        }
-        LinkPlan plan = LinkPlan.of(config, endpointAddresses);
-        if (plan.needsPolicyRouting() && fwMark == 0) {
-            fwMark = linkSetup.chooseFwMark(plan);
-            setFwMark(fwMark);
-            plan = plan.withFwMark(fwMark);
+    /** Addresses, MTU, routes, rules and hooks ({@link LinkSetup#up}); the fwmark goes on the socket first. */
+    private void setUpHostNetwork(List<InetSocketAddress> endpoints) throws Exception {
+        LinkPlan plan = LinkPlan.of(config, endpoints.stream().filter(Objects::nonNull)
+                .map(InetSocketAddress::getAddress).toList());
+        if (plan.needsPolicyRouting() && plan.fwMark() == 0) {
+            long chosen = linkSetup.chooseFwMark(plan);
+            dataPlane.onLoop(() -> {
+                dataPlane.setFwMark(chosen);
+                return null;
+            });
+            plan = plan.withFwMark(chosen);
         }
         AppliedLink link = linkSetup.up(plan);
-        teardown.push(() -> linkSetup.down(name));
+        teardown.push("run the PreDown hooks and undo the host changes", () -> linkSetup.preDown(name));
         mtu = link.mtu();
-        onLoop(() -> {
-            engine.setMtu(mtu);
-            tun.config().setMtu(Math.max(mtu, 576));
-            driver.tick(); // persistent keepalives configured at start go out now
-            return null;
-        });
-
-        tun.closeFuture().addListener(f -> {
-            if (!closing) {
-                LOG.log(Level.WARNING, "{0}: the TUN device is gone; shutting down", name);
-                terminated.complete("TUN device removed");
-            }
-        });
-        LOG.log(Level.INFO, "{0}: up, listening on UDP port {1,number,#} ({2}), MTU {3,number,#}, {4} peer(s), {5}",
-                name, listenPort, options.transport().label(), mtu, engine.peers().size(), aead.name());
     }
 
-    private List<InetSocketAddress> resolveEndpoints(WgQuickConfig config) throws Exception {
-        EndpointResolver resolver = new EndpointResolver(options.endpointRetries());
-        List<InetSocketAddress> resolved = new ArrayList<>();
-        for (PeerConfig peer : config.peers()) {
-            resolved.add(peer.endpoint().isPresent() ? resolver.resolve(peer.endpoint().get()) : null);
-        }
-        return resolved;
-    }
-
-    private void configureEngine(WgQuickConfig config, List<InetSocketAddress> endpoints) {
-        engine.setPrivateKey(config.iface().privateKey().bytes());
-        for (int i = 0; i < config.peers().size(); i++) {
-            PeerConfig peerConfig = config.peers().get(i);
-            var peer = engine.addPeer(peerConfig.publicKey().bytes());
-            peerConfig.presharedKey().ifPresent(psk -> peer.handshake().setPresharedKey(psk.bytes()));
-            if (endpoints.get(i) != null) {
-                peer.setEndpoint(endpoints.get(i));
-            }
-            peerConfig.allowedIps().forEach(prefix -> engine.addAllowedIp(peer, prefix));
-            engine.setPersistentKeepalive(peer, peerConfig.persistentKeepaliveSeconds());
+    /** The gateway stops by itself: completes {@link #terminated()} unless it is being closed anyway. */
+    private void stopBySelf(String what, String reason) {
+        if (!closing.get()) {
+            LOG.log(Level.WARNING, "{0}: {1}; shutting down", name, what);
+            terminated.complete(reason);
         }
     }
 
@@ -219,12 +193,12 @@ public final class Gateway implements AutoCloseable {
 
     /** The UDP port actually bound. */
     public int listenPort() {
-        return listenPort;
+        return dataPlane.listenPort();
     }
 
     /** The fwmark set on the UDP socket, 0 for none. */
     public long fwMark() {
-        return fwMark;
+        return dataPlane.fwMark();
     }
 
     /** The tunnel MTU in use. */
@@ -234,24 +208,22 @@ public final class Gateway implements AutoCloseable {
 
     /** The engine; touch it only on {@link #eventLoop()}. */
     public Engine engine() {
-        return engine;
+        return dataPlane.engine();
     }
 
     /** The engine's owner thread. */
     public EventLoop eventLoop() {
-        return loop;
+        return dataPlane.loop();
     }
 
     /** Datagrams and packets dropped by the I/O layer because a device could not keep up. */
     public long backpressureDrops() {
-        NettyOutbox outbox = driver == null ? null : driver.outbox();
-        return outbox == null ? 0 : outbox.udpBackpressureDrops() + outbox.tunBackpressureDrops() + tun.droppedPackets();
+        return dataPlane.backpressureDrops();
     }
 
-    /** Applies the SO_MARK of the live socket (0 clears it). */
+    /** Applies the SO_MARK of the live socket (0 clears it). Call on {@link #eventLoop()}. */
     public void setFwMark(long mark) {
-        udp.config().setOption(UdpSockets.SO_MARK, (int) mark);
-        fwMark = mark;
+        dataPlane.setFwMark(mark);
     }
 
     /**
@@ -259,18 +231,13 @@ public final class Gateway implements AutoCloseable {
      * failure the old one stays. Call on {@link #eventLoop()}.
      */
     public void rebind(int port) throws BindException {
-        DatagramChannel replacement = UdpSockets.open(options.transport(), loop, driver, port, fwMark);
-        DatagramChannel old = udp;
-        driver.outbox().useUdp(replacement);
-        udp = replacement;
-        listenPort = replacement.localAddress().getPort();
-        old.close();
-        LOG.log(Level.INFO, "{0}: now listening on UDP port {1,number,#}", name, listenPort);
+        dataPlane.rebind(port);
+        LOG.log(Level.INFO, "{0}: now listening on UDP port {1,number,#}", name, dataPlane.listenPort());
     }
 
     /** Runs a tick on the event loop (after configuration changes). Call from the event loop. */
     public void tickNow() {
-        driver.tick();
+        dataPlane.tick();
     }
 
     /** Completes, with the reason, when the gateway stopped by itself (e.g. its TUN device vanished). */
@@ -278,76 +245,38 @@ public final class Gateway implements AutoCloseable {
         return terminated;
     }
 
+    /** Whether {@link #close} has been called (or a failed start is rolling back). */
+    public boolean isClosing() {
+        return closing.get();
+    }
+
     /** Runs {@code task} on the engine's loop and waits for it. */
-    public <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
-        if (loop.inEventLoop()) {
-            return task.call();
-        }
-        Future<T> future = loop.submit(task);
-        try {
-            return future.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
+    public <T> T onLoop(Callable<T> task) throws Exception {
+        return dataPlane.onLoop(task);
     }
 
     // ================================================================ shutdown
 
-    /** One line summarising every packet discarded during this run, by reason (nothing when none were). */
-    private void logDrops() {
-        StringBuilder line = new StringBuilder();
-        for (DropReason reason : DropReason.values()) {
-            long count = engine.drops().get(reason);
-            if (count != 0) {
-                line.append(' ').append(reason.label()).append('=').append(count);
-            }
-        }
-        long backpressure = backpressureDrops();
-        if (backpressure != 0) {
-            line.append(" backpressure=").append(backpressure);
-        }
-        if (!line.isEmpty()) {
-            LOG.log(Level.INFO, "{0}: packets dropped during this run:{1}", name, line);
-        }
-    }
-
-    /** Tears everything down in reverse order: host network setup, sockets, TUN, engine, threads. */
+    /**
+     * Tears everything down in reverse order (see the class comment). From any thread; during start-up
+     * it first stops the start and waits for its rollback. Idempotent; a second caller returns once the
+     * teardown is complete.
+     */
     @Override
     public void close() {
-        if (closing) {
-            return;
+        boolean first = closing.compareAndSet(false, true);
+        if (first) {
+            LOG.log(Level.INFO, "{0}: shutting down", name);
         }
-        closing = true;
-        LOG.log(Level.INFO, "{0}: shutting down", name);
-        closeQuietly();
+        if (!startGuard.abortAndAwait(START_ABORT_TIMEOUT)) {
+            LOG.log(Level.WARNING, "{0}: start-up did not stop within {1} s; tearing down what is up anyway", name,
+                    START_ABORT_TIMEOUT.toSeconds());
+        }
+        teardown.runAll();
+        if (first && teardown.failures() > 0) {
+            LOG.log(Level.WARNING, "{0}: {1} teardown step(s) failed; ''wgate down {0}'' retries what is left",
+                    name, teardown.failures());
+        }
         terminated.complete("closed");
-    }
-
-    private void closeQuietly() {
-        closing = true;
-        while (!teardown.isEmpty()) {
-            AutoCloseable step = teardown.pop();
-            try {
-                step.close();
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "{0}: teardown step failed: {1}", name, describe(e));
-            }
-        }
-    }
-
-    /** Ensures an interface name is free before we create it. */
-    static final class HostLinks {
-        private HostLinks() {
-        }
-
-        static void requireAbsent(String name) throws IOException, GatewayException {
-            if (java.nio.file.Files.exists(java.nio.file.Path.of("/sys/class/net", name))) {
-                throw new GatewayException("interface " + name + " already exists; stop it with 'wgate down " + name
-                        + "' or remove it with 'ip link del " + name + "'");
-            }
-        }
     }
 }

@@ -4,5 +4,7 @@
  * handshake queue) → {@code DecryptHandler} (transport data to plaintext) → {@code RouteHandler}
  * (plaintext to the TUN device). TUN pipeline: {@code EncryptHandler} (IP packet to datagram). The
  * handlers are thin adapters; {@code EngineDriver} flushes per batch and schedules the engine's ticks.
+ * {@code Gateway} runs the life cycle: start-up (stoppable from another thread, {@code StartGuard}),
+ * the {@code DataPlane} wiring, and the teardown list ({@code Teardown}) that undoes it in order.
  */
 package io.wgate.server.gateway;

@@ -5,11 +5,9 @@ import io.wgate.server.config.InterfaceAddress;
 import io.wgate.server.config.RouteTable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Brings an existing link (the TUN the caller opened) into service the way {@code wg-quick up} does,
@@ -35,13 +33,18 @@ import java.util.function.Consumer;
  *
  * <p>Hooks run in order with {@code bash -c}, {@code %i} replaced by the interface name; a hook that
  * fails fails {@code up}. Every address, route and rule added is written to the state file
- * ({@link NetStateStore}) as soon as it exists. If a step fails, the steps already done are undone in
- * reverse order and the original error is thrown (with any undo problems attached as suppressed), so
- * nothing is left half-applied; like wg-quick, a failed {@code up} runs no down hooks, and hooks that
- * already ran are not reversed. {@code down} runs PreDown hooks, undoes the recorded steps in reverse,
- * runs PostDown hooks and deletes the state; it keeps going past failures and reports them together.
- * Closing the TUN is the caller's job, before or after {@code down}: undo steps that find the device,
- * route, rule or address already gone count as done.
+ * ({@link NetStateStore}) as soon as it exists. If a step fails (or the thread is interrupted, which
+ * kills a running hook), the steps already done are undone in reverse order and the original error is
+ * thrown (with any undo problems attached as suppressed), so nothing is left half-applied; like
+ * wg-quick, a failed {@code up} runs no down hooks, and hooks that already ran are not reversed.
+ *
+ * <p>Taking the link down has two phases around the removal of the link, as in wg-quick
+ * ({@link LinkTeardown}): {@link #preDown} (PreDown hooks, undo the recorded steps) while the link
+ * exists, then the caller closes the TUN, then {@link #postDown} (PostDown hooks, forget the state).
+ * {@link #cleanup} (or {@link #down}) runs both for an interface nobody serves any more, typically
+ * after a crash: its link is gone already, and undo steps that find the device, route, rule or address
+ * gone count as done. A state left by such a crash must be cleaned up before the link is opened again:
+ * {@link #up} refuses to start over one, so that the old run's undo and hooks never touch the new link.
  *
  * <p>Not done, unlike wg-quick: creating or deleting the link; DNS ({@code resolvconf}); SaveConfig;
  * and the nftables/iptables rules wg-quick adds for a full tunnel (dropping packets to our addresses
@@ -60,14 +63,18 @@ public final class LinkSetup {
     private static final System.Logger LOG = System.getLogger(LinkSetup.class.getName());
 
     private final CommandRunner runner;
+    private final HostCommands commands;
     private final NetStateStore store;
+    private final LinkTeardown teardown;
 
     public LinkSetup(CommandRunner runner, NetStateStore store) {
         this.runner = Objects.requireNonNull(runner, "runner");
+        this.commands = new HostCommands(runner);
         this.store = Objects.requireNonNull(store, "store");
+        this.teardown = new LinkTeardown(commands, store);
     }
 
-    /** Real commands, state under {@code /run/wgate}. */
+    /** Real commands, state in the {@link RunDirectory}. */
     public static LinkSetup system() {
         return new LinkSetup(new ProcessCommandRunner(), NetStateStore.system());
     }
@@ -92,28 +99,27 @@ public final class LinkSetup {
     }
 
     private boolean isEmptyTable(String family, long table) throws IOException {
-        return runner.run(List.of("ip", family, "route", "show", "table", Long.toString(table))).stdout().isBlank();
+        return commands.query(List.of("ip", family, "route", "show", "table", Long.toString(table))).stdout().isBlank();
     }
 
     /**
-     * Brings the link into service (see the class comment). Call it once the caller owns the link (has
-     * opened the TUN), so that a state file left for the same interface can only be stale: such a file,
-     * from a crash, is undone first ({@link #cleanup}).
+     * Brings the link into service (see the class comment). A state file left for the interface by an
+     * earlier run must have been undone first ({@link #cleanup}, before the link was opened).
      *
      * @return the MTU and fwmark used, and the steps taken
-     * @throws IOException the first failure, after everything done so far has been undone
+     * @throws IOException the first failure, after everything done so far has been undone; or, before
+     *                     anything is done, when a state from an earlier run is still recorded
      */
     public AppliedLink up(LinkPlan plan) throws IOException {
         String dev = plan.interfaceName();
         if (store.read(dev).isPresent()) {
-            LOG.log(Level.WARNING, "{0} has network state from an earlier run ({1}); undoing it first",
-                    dev, store.pathFor(dev));
-            down(dev);
+            throw new IOException(dev + " has network state from an earlier run in " + store.pathFor(dev)
+                    + "; undo it before opening the link ('wgate down " + dev + "')");
         }
         Progress progress = new Progress(NetState.begin(dev, plan.hooks().preDown(), plan.hooks().postDown()));
         store.write(progress.state);
         try {
-            runHooks("PreUp", plan.hooks().preUp(), dev);
+            commands.runHooks("PreUp", plan.hooks().preUp(), dev);
             for (InterfaceAddress address : plan.addresses()) {
                 progress.apply(new NetStep.AddAddress(dev, address));
             }
@@ -124,7 +130,7 @@ public final class LinkSetup {
                 progress.update(progress.state.withFwMark(fwMark));
             }
             addRoutes(plan, fwMark, progress);
-            runHooks("PostUp", plan.hooks().postUp(), dev);
+            commands.runHooks("PostUp", plan.hooks().postUp(), dev);
             progress.update(progress.state.completed());
             LOG.log(Level.INFO, "{0} is up: mtu {1}, {2} host changes recorded in {3}", dev, Integer.toString(mtu),
                     Integer.toString(progress.state.steps().size()), store.pathFor(dev));
@@ -132,7 +138,15 @@ public final class LinkSetup {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "{0}: up failed, undoing {1} host changes: {2}", dev,
                     Integer.toString(progress.state.steps().size()), e.getMessage());
-            rollBack(progress.state, e::addSuppressed);
+            // An interrupt (a stop request during start-up) must not also cut the rollback's own commands short.
+            boolean interrupted = Thread.interrupted();
+            try {
+                teardown.rollBack(progress.state, e::addSuppressed);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             throw e;
         }
     }
@@ -175,7 +189,7 @@ public final class LinkSetup {
 
     /** wg-quick's check: {@code ip -4 route show dev IF match P} prints something. */
     private boolean routeThroughExists(String dev, Prefix prefix) throws IOException {
-        CommandResult r = runner.run(List.of("ip", prefix.isIpv4() ? "-4" : "-6", "route", "show", "dev", dev,
+        CommandResult r = commands.query(List.of("ip", prefix.isIpv4() ? "-4" : "-6", "route", "show", "dev", dev,
                 "match", prefix.toString()));
         boolean exists = r.exitCode() == 0 && !r.stdout().isBlank();
         if (exists) {
@@ -185,126 +199,56 @@ public final class LinkSetup {
     }
 
     /**
-     * Undoes what {@code up} recorded for an interface, in this or another process (see the class
-     * comment). Down hooks run only if {@code up} had completed.
+     * Phase 1 of taking a served link down, while it still exists: PreDown hooks (if {@code up} had
+     * completed), then every recorded step undone, newest first ({@link LinkTeardown}).
      *
      * @return false when there was no state for the interface (nothing to do)
      * @throws IOException after trying everything, when something could not be undone or a hook failed;
      *                     steps that could not be undone stay in the state file for another try
      */
-    public boolean down(String interfaceName) throws IOException {
-        Optional<NetState> recorded = store.read(interfaceName);
-        if (recorded.isEmpty()) {
-            return false;
-        }
-        NetState state = recorded.get();
-        List<Exception> problems = new ArrayList<>();
-        if (state.complete()) {
-            runHooksKeepGoing("PreDown", state.preDown(), interfaceName, problems);
-        }
-        List<NetStep> left = undo(state.steps(), problems::add);
-        if (state.complete()) {
-            runHooksKeepGoing("PostDown", state.postDown(), interfaceName, problems);
-        }
-        if (left.isEmpty()) {
-            store.delete(interfaceName);
-        } else {
-            store.write(state.withSteps(left));
-        }
-        if (!problems.isEmpty()) {
-            IOException e = new IOException("down " + interfaceName + ": " + problems.size() + " problem(s), first: "
-                    + problems.getFirst().getMessage()
-                    + (left.isEmpty() ? "" : "; " + left.size() + " step(s) kept in " + store.pathFor(interfaceName)));
-            problems.forEach(e::addSuppressed);
-            throw e;
-        }
-        LOG.log(Level.INFO, "{0} is down: {1} host changes undone", interfaceName,
-                Integer.toString(state.steps().size()));
-        return true;
+    public boolean preDown(String interfaceName) throws IOException {
+        return teardown.preDown(interfaceName);
     }
 
     /**
-     * Start-up cleanup after a crash (tailscaled's {@code --cleanup}): the same as {@link #down}, named
-     * for the use.
+     * Phase 2, once the caller closed the TUN (the link is gone): PostDown hooks (if {@code up} had
+     * completed); the state file is deleted unless steps that could not be undone remain in it.
+     *
+     * @return false when there was no state for the interface
+     * @throws IOException after trying everything, when a hook failed or the state could not be updated
+     */
+    public boolean postDown(String interfaceName) throws IOException {
+        return teardown.postDown(interfaceName);
+    }
+
+    /**
+     * Both phases, for an interface that no process serves any more ({@code wgate down} after a
+     * crash): its link is gone, so PreDown hooks and the undo run without it.
+     *
+     * @return false when there was no state for the interface (nothing to do)
+     * @throws IOException after trying everything, when something could not be undone or a hook failed
+     */
+    public boolean down(String interfaceName) throws IOException {
+        return teardown.down(interfaceName);
+    }
+
+    /**
+     * Clean-up after a crash (tailscaled's {@code --cleanup}), before the interface is opened again:
+     * {@link #down}, named for the use.
      *
      * @return whether a stale state was found
      */
     public boolean cleanup(String interfaceName) throws IOException {
-        return down(interfaceName);
+        return teardown.down(interfaceName);
     }
 
-    private void rollBack(NetState state, Consumer<Exception> problems) {
-        List<NetStep> left = undo(state.steps(), problems);
-        try {
-            if (left.isEmpty()) {
-                store.delete(state.interfaceName());
-            } else {
-                store.write(state.withSteps(left));
-                problems.accept(new IOException(left.size() + " step(s) could not be undone; they are kept in "
-                        + store.pathFor(state.interfaceName()) + " for 'wgate down " + state.interfaceName() + "'"));
-            }
-        } catch (IOException e) {
-            problems.accept(e);
-        }
-    }
-
-    /** Undoes steps newest first; returns those that could not be undone, oldest first. */
-    private List<NetStep> undo(List<NetStep> steps, Consumer<Exception> problems) {
-        List<NetStep> left = new ArrayList<>();
-        for (NetStep step : steps.reversed()) {
-            try {
-                exec(step.undoCommand());
-            } catch (CommandFailedException e) {
-                if (isAlreadyGone(e)) {
-                    LOG.log(Level.DEBUG, "already gone: {0}", e.getMessage());
-                } else {
-                    problems.accept(e);
-                    left.addFirst(step);
-                }
-            } catch (IOException e) {
-                problems.accept(e);
-                left.addFirst(step);
-            }
-        }
-        return left;
-    }
-
-    /**
-     * Errors that mean the thing to delete no longer exists: the device is gone (its addresses and
-     * routes went with it), or the route (ESRCH), rule (ENOENT) or address (EADDRNOTAVAIL) is not there.
-     */
-    static boolean isAlreadyGone(CommandFailedException e) {
-        String reason = e.reason();
-        return reason.contains("Cannot find device") || reason.contains("No such process")
-                || reason.contains("No such file or directory") || reason.contains("Cannot assign requested address");
-    }
-
-    private void runHooks(String phase, List<String> hooks, String dev) throws IOException {
-        for (String hook : hooks) {
-            runHook(phase, hook, dev);
-        }
-    }
-
-    private void runHooksKeepGoing(String phase, List<String> hooks, String dev, List<Exception> problems) {
-        for (String hook : hooks) {
-            try {
-                runHook(phase, hook, dev);
-            } catch (IOException e) {
-                problems.add(e);
-            }
-        }
-    }
-
-    private void runHook(String phase, String hook, String dev) throws IOException {
-        CommandResult r = exec(List.of("bash", "-c", hook.replace("%i", dev)));
-        for (String line : (r.stdout() + r.stderr()).strip().lines().toList()) {
-            LOG.log(Level.INFO, "{0} {1}: {2}", phase, dev, line);
-        }
+    /** The state file of an interface. */
+    public Path statePath(String interfaceName) {
+        return store.pathFor(interfaceName);
     }
 
     private CommandResult exec(List<String> command) throws IOException {
-        LOG.log(Level.INFO, "[#] {0}", CommandResult.display(command));
-        return runner.check(command);
+        return commands.exec(command);
     }
 
     /** The state as steps are applied, written to the store after each one. */

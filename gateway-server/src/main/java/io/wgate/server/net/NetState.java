@@ -79,6 +79,16 @@ public record NetState(String interfaceName, long fwMark, boolean complete, List
         return new NetState(interfaceName, fwMark, true, preDown, postDown, steps);
     }
 
+    /** This state once the PreDown hooks have run: a later {@code down} must not run them again. */
+    public NetState withoutPreDown() {
+        return new NetState(interfaceName, fwMark, complete, List.of(), postDown, steps);
+    }
+
+    /** This state once the PostDown hooks have run: a later {@code down} must not run them again. */
+    public NetState withoutPostDown() {
+        return new NetState(interfaceName, fwMark, complete, preDown, List.of(), steps);
+    }
+
     /** The file text (see the class comment). */
     public String serialize() {
         StringBuilder sb = new StringBuilder(256);

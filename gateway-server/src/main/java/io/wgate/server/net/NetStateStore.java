@@ -13,14 +13,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Keeps one {@link NetState} file per interface, {@code <dir>/<if>.state}; {@code /run/wgate} by default
- * (a tmpfs, so a reboot, which also clears the routes, clears the states). Files are replaced
+ * Keeps one {@link NetState} file per interface, {@code <dir>/<if>.state}; in the {@link RunDirectory}
+ * by default ({@code /run/wgate}, a tmpfs, so a reboot, which also clears the routes, clears the states;
+ * {@code WGATE_RUN_DIR} moves it together with the lock and pid files). Files are replaced
  * atomically (write a temporary file, then rename), so a crash leaves either the old or the new state.
  */
 public final class NetStateStore {
-
-    /** Where the gateway keeps its state files. */
-    public static final Path DEFAULT_DIRECTORY = Path.of("/run/wgate");
 
     private final Path directory;
 
@@ -28,9 +26,14 @@ public final class NetStateStore {
         this.directory = Objects.requireNonNull(directory, "directory");
     }
 
-    /** The store under {@link #DEFAULT_DIRECTORY}. */
+    /** The store in the {@link RunDirectory} ({@code WGATE_RUN_DIR}, else {@code /run/wgate}). */
     public static NetStateStore system() {
-        return new NetStateStore(DEFAULT_DIRECTORY);
+        return new NetStateStore(RunDirectory.fromEnvironment());
+    }
+
+    /** The directory holding the state files. */
+    public Path directory() {
+        return directory;
     }
 
     /** The state file of an interface. */

@@ -145,6 +145,28 @@ public final class UapiServer implements AutoCloseable {
         }
     }
 
+    /** {@code /var/run/wireguard}, where {@code wg} looks for sockets. */
+    public static final Path DEFAULT_DIRECTORY = UapiSocketFile.DEFAULT_DIRECTORY;
+
+    /**
+     * Deletes {@code <directory>/<interfaceName>.sock} if it is a socket nobody listens on any more (left
+     * by a process that died); a live socket, or a file of another type, stays.
+     *
+     * @return whether a stale socket was deleted
+     */
+    public static boolean removeStaleSocket(Path directory, String interfaceName) {
+        Path socket = UapiSocketFile.pathFor(directory, interfaceName);
+        if (!UapiSocketFile.isSocket(socket)) {
+            return false;
+        }
+        try {
+            UapiSocketFile.clearStale(socket, interfaceName);
+            return !Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The Unix-socket server channel of the engine loop's transport: epoll, or io_uring when selected. */
     private static Class<? extends ServerChannel> serverChannelFor(EventLoop loop) {
         if (loop instanceof IoEventLoop ioLoop && ioLoop.isIoType(IoUringIoHandler.class)) {

@@ -51,6 +51,100 @@ class UpCommandTest {
     }
 
     @Test
+    void theRetriesVariableIsNamedInItsErrors() {
+        assertEquals(15, UpCommand.endpointRetries(null, 15));
+        assertEquals(15, UpCommand.endpointRetries(" ", 15));
+        assertEquals(3, UpCommand.endpointRetries(" 3 ", 15));
+        assertEquals(Integer.MAX_VALUE, UpCommand.endpointRetries("infinity", 15));
+        for (String bad : List.of("abc", "0", "-2", "1.5")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> UpCommand.endpointRetries(bad, 15));
+            assertEquals("WG_ENDPOINT_RESOLUTION_RETRIES must be a positive number or 'infinity', not '" + bad + "'",
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aBadAeadChoiceFailsBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+        Path conf = writeConfig(dir, "wgt-aead0", "");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RunFiles runFiles = new RunFiles(dir.resolve("run"));
+        int status = UpCommand.run(List.of(conf.toString(), "--aead", "chacha"), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8), runFiles);
+        assertEquals(1, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("wgate up: --aead chacha: unknown ChaCha20-Poly1305"
+                + " implementation 'chacha'"), err.toString(StandardCharsets.UTF_8));
+        assertFalse(Files.exists(runFiles.dir()), "no background child was started");
+    }
+
+    @Test
+    void aRunningGatewayIsReportedWithItsPidInTheForegroundAndBeforeSpawningAChild(@TempDir Path dir) throws Exception {
+        Path conf = writeConfig(dir, "wgt-busy0", "");
+        RunFiles runFiles = new RunFiles(dir.resolve("run"));
+        Process gateway = JavaProcesses.fakeGateway(runFiles.lockFile("wgt-busy0"), 0, "io.wgate.server.Main", "up",
+                conf.toString(), "--foreground");
+        try {
+            String expected = "wgt-busy0 is already running (pid " + gateway.pid() + "); stop it with 'wgate down"
+                    + " wgt-busy0'";
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = UpCommand.run(List.of(conf.toString(), "--foreground"), new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), runFiles);
+            assertEquals(1, status);
+            assertEquals("wgate up: " + expected + "\n", err.toString(StandardCharsets.UTF_8));
+            assertEquals(expected, Daemon.checkCanStart("wgt-busy0", runFiles));
+        } finally {
+            JavaProcesses.kill(gateway);
+        }
+    }
+
+    @Test
+    void aStalePidFileNamingALiveProcessDoesNotBlockABackgroundStart(@TempDir Path dir) throws Exception {
+        RunFiles runFiles = new RunFiles(dir.resolve("run"));
+        Process stranger = new ProcessBuilder("sleep", "60").start();
+        try {
+            runFiles.writePid("wgt-stale0", stranger.pid());
+            assertEquals(null, Daemon.checkCanStart("wgt-stale0", runFiles));
+        } finally {
+            stranger.destroyForcibly();
+        }
+    }
+
+    @Test
+    void warningsArePrintedOnceByTheParentNotAgainByTheBackgroundChild(@TempDir Path dir) throws Exception {
+        Path conf = writeConfig(dir, "wgt-warn0", "DNS = 192.0.2.53\n");
+        UpCommand.Arguments arguments = UpCommand.parse(List.of(conf.toString()));
+        assertTrue(Daemon.command(arguments).contains("-D" + UpCommand.BACKGROUND_CHILD_PROPERTY + "=true"));
+
+        RunFiles runFiles = new RunFiles(dir.resolve("run"));
+        // A stand-in gateway holds the lock, so each run stops right after the warnings.
+        Process gateway = JavaProcesses.fakeGateway(runFiles.lockFile("wgt-warn0"), 0);
+        try {
+            assertTrue(countWarnings(conf, runFiles) > 0);
+            System.setProperty(UpCommand.BACKGROUND_CHILD_PROPERTY, "true");
+            assertEquals(0, countWarnings(conf, runFiles));
+        } finally {
+            System.clearProperty(UpCommand.BACKGROUND_CHILD_PROPERTY);
+            JavaProcesses.kill(gateway);
+        }
+    }
+
+    private static long countWarnings(Path conf, RunFiles runFiles) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        UpCommand.run(List.of(conf.toString(), "--foreground"), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8), runFiles);
+        return err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("warning:")).count();
+    }
+
+    private static Path writeConfig(Path dir, String name, String extraInterfaceLines) throws Exception {
+        Path conf = dir.resolve(name + ".conf");
+        Files.writeString(conf, "[Interface]\nPrivateKey = qGLNAoT7E+upkvmo6m4Pdrq+08nn4jYURUqhloIpRn8=\n"
+                + "Address = 172.16.1.1/24\n" + extraInterfaceLines
+                + "\n[Peer]\nPublicKey = kwVRya604rVcH3/vtvvZqwBQxzWec016ks1RxU7pKHs=\nAllowedIPs = 172.16.1.0/24\n");
+        Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return conf;
+    }
+
+    @Test
     void missingFileIsReported() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = UpCommand.run(List.of("/nonexistent/wgt-none.conf"), new PrintStream(new ByteArrayOutputStream()),

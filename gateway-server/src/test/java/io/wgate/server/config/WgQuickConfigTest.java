@@ -288,6 +288,8 @@ class WgQuickConfigTest {
             ConfigException e = assertThrows(ConfigException.class, () -> WgQuickConfig.parse(bad, text.lines().toList()));
             assertEquals(0, e.line(), bad);
             assertTrue(e.getMessage().startsWith(bad + ": the file name must be an interface name"), e.getMessage());
+            // wgate up has no option to name the interface, so the message must not suggest one.
+            assertTrue(e.getMessage().endsWith("the interface is named after the file; rename it"), e.getMessage());
         }
         ConfigException e = assertThrows(ConfigException.class,
                 () -> WgQuickConfig.parse("a.conf", "bad name", text.lines().toList(), n -> false));

@@ -4,12 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The wgate jar Failsafe tests run against: {@code -Dwgate.jar=}, else {@code <basedir>/target/wgate.jar}. */
-final class TestRuntime {
+public final class TestRuntime {
 
     private TestRuntime() {
     }
 
-    static Path jar() {
+    public static Path jar() {
         String property = System.getProperty(JavaRuntime.JAR_PROPERTY);
         if (property != null && !property.isBlank()) {
             return Path.of(property);
@@ -22,7 +22,7 @@ final class TestRuntime {
         return jar;
     }
 
-    static JavaRuntime runtime() {
+    public static JavaRuntime runtime() {
         return JavaRuntime.withJar(jar());
     }
 }

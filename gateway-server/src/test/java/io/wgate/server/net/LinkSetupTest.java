@@ -288,55 +288,47 @@ class LinkSetupTest {
     }
 
     @Test
-    void downAfterTheTunWasClosedCountsMissingThingsAsDone() throws Exception {
-        setup().up(plan(RouteTable.AUTO, List.of("10.8.0.1/24"), List.of("10.9.0.0/16", "0.0.0.0/0")));
-        ip.clear();
-        ip.fail("ip -4 route del 0.0.0.0/0 dev wg0 table 51820", 1, "Cannot find device \"wg0\"");
-        ip.fail("ip -4 route del 10.9.0.0/16 dev wg0", 1, "Cannot find device \"wg0\"");
-        ip.fail("ip -4 address del 10.8.0.1/24 dev wg0", 1, "Cannot find device \"wg0\"");
-        ip.fail("ip -4 rule del table main suppress_prefixlength 0", 2, "RTNETLINK answers: No such file or directory");
-        assertTrue(setup().down("wg0"));
-        assertEquals(5, ip.commands().size());
-        assertFalse(Files.exists(stateDir.resolve("wg0.state")));
-    }
-
-    @Test
-    void downKeepsGoingPastFailuresAndReportsThemTogether() throws Exception {
-        Hooks hooks = new Hooks(List.of(), List.of(), List.of("false-pre"), List.of("echo post"));
-        setup().up(new LinkPlan("wg0", List.of(InterfaceAddress.parse("10.8.0.1/24")), OptionalInt.of(1420),
-                RouteTable.OFF, 0, List.of(), List.of(), hooks));
-        ip.clear();
-        ip.fail("bash -c false-pre", 1, "");
-        IOException e = assertThrows(IOException.class, () -> setup().down("wg0"));
-        assertEquals("down wg0: 1 problem(s), first: bash -c false-pre failed (exit 1)", e.getMessage());
-        assertEquals(List.of("bash -c false-pre", "ip -4 address del 10.8.0.1/24 dev wg0", "bash -c 'echo post'"),
-                ip.commands());
-        assertFalse(Files.exists(stateDir.resolve("wg0.state")));
-    }
-
-    @Test
-    void upUndoesAStaleStateFirst() throws Exception {
+    void upRefusesAStaleStateThatWasNotCleanedUpFirst() throws Exception {
         new NetStateStore(stateDir).write(NetState.begin("wg0", List.of("echo stale-pre-down"), List.of())
                 .plus(new NetStep.AddRule(false, List.of("not", "fwmark", "51820", "table", "51820"))).completed());
-        setup().up(plan(RouteTable.OFF, List.of(), List.of()));
-        assertEquals(List.of("bash -c 'echo stale-pre-down'", "ip -4 rule del not fwmark 51820 table 51820",
-                "ip link set mtu 1420 up dev wg0"), ip.commands());
+        IOException e = assertThrows(IOException.class, () -> setup().up(plan(RouteTable.OFF, List.of(), List.of())));
+        assertTrue(e.getMessage().startsWith("wg0 has network state from an earlier run in "), e.getMessage());
+        assertEquals(List.of(), ip.commands(), "neither the old run's undo nor its hooks may touch the new link");
     }
 
     @Test
-    void cleanupWithoutStateDoesNothing() throws Exception {
-        assertFalse(setup().cleanup("wg0"));
-        assertEquals(List.of(), ip.commands());
-    }
+    void anInterruptDuringAHookStillRollsBackEverything() throws Exception {
+        // Like ProcessCommandRunner: an interrupted command is killed, the interrupt status stays set, and
+        // while it is set every further command fails at once.
+        CommandRunner interruptible = command -> {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new java.io.InterruptedIOException("interrupted while running " + CommandResult.display(command));
+            }
+            CommandResult result = ip.run(command);
+            if (command.getLast().equals("sleep 30")) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while running " + CommandResult.display(command));
+            }
+            return result;
+        };
+        Hooks hooks = new Hooks(List.of(), List.of("sleep 30"), List.of(), List.of());
+        LinkPlan plan = new LinkPlan("wg0", List.of(InterfaceAddress.parse("10.8.0.1/24")), OptionalInt.of(1420),
+                RouteTable.AUTO, 0, List.of(Prefix.parse("0.0.0.0/0")), List.of(), hooks);
 
-    @Test
-    void alreadyGoneErrors() {
-        for (String reason : List.of("Cannot find device \"wg0\"", "RTNETLINK answers: No such process",
-                "RTNETLINK answers: No such file or directory", "RTNETLINK answers: Cannot assign requested address")) {
-            assertTrue(LinkSetup.isAlreadyGone(new CommandFailedException(
-                    new CommandResult(List.of("ip"), 2, "", reason + "\n"))), reason);
+        try {
+            assertThrows(java.io.InterruptedIOException.class,
+                    () -> new LinkSetup(interruptible, new NetStateStore(stateDir)).up(plan));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt must survive the rollback");
+        } finally {
+            Thread.interrupted();
         }
-        assertFalse(LinkSetup.isAlreadyGone(new CommandFailedException(
-                new CommandResult(List.of("ip"), 2, "", "RTNETLINK answers: Operation not permitted\n"))));
+        List<String> commands = ip.commands();
+        assertEquals(List.of(
+                "ip -4 route del 0.0.0.0/0 dev wg0 table 51820",
+                "ip -4 rule del table main suppress_prefixlength 0",
+                "ip -4 rule del not fwmark 51820 table 51820",
+                "ip -4 address del 10.8.0.1/24 dev wg0"), commands.subList(commands.size() - 4, commands.size()));
+        assertFalse(Files.exists(stateDir.resolve("wg0.state")));
     }
+
 }

@@ -1,0 +1,105 @@
+package io.wgate.server.cli;
+
+import io.wgate.server.config.WgQuickConfig;
+import io.wgate.server.gateway.Gateway;
+import io.wgate.server.gateway.GatewayException;
+import io.wgate.server.gateway.GatewayOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+
+/**
+ * {@code wgate up CONFIG --foreground}: this process becomes the gateway and runs until SIGINT/SIGTERM
+ * or until the gateway stops by itself. In order:
+ *
+ * <ol>
+ *   <li>takes the interface's {@link GatewayLock} (or fails: already running) and records its pid in
+ *       it; a pid file found now is a dead run's and goes;</li>
+ *   <li>registers the shutdown hook, before anything is set up, so a signal during start-up stops the
+ *       start and undoes what it did ({@link Gateway#close}); the hook keeps the log working until it
+ *       is done ({@link ShutdownLogging});</li>
+ *   <li>starts the gateway, then writes the pid file ({@link Daemon} waits for it).</li>
+ * </ol>
+ *
+ * The lock is never released by hand: the process's exit releases it.
+ */
+final class ForegroundGateway {
+
+    private ForegroundGateway() {
+    }
+
+    static int run(WgQuickConfig config, GatewayOptions options, RunFiles runFiles, PrintStream err) {
+        String name = config.interfaceName();
+        long pid = ProcessHandle.current().pid();
+        GatewayLock.Attempt attempt;
+        try {
+            attempt = GatewayLock.tryAcquire(runFiles.lockFile(name));
+            if (attempt instanceof GatewayLock.Acquired acquired) {
+                acquired.lock().recordOwner(pid);
+                runFiles.removeStalePid(name);
+            }
+        } catch (IOException e) {
+            err.println("wgate up: " + RunFiles.describe(runFiles.lockFile(name), e));
+            return 1;
+        }
+        if (attempt instanceof GatewayLock.Held held) {
+            err.println("wgate up: " + UpCommand.alreadyRunning(name, held));
+            return 1;
+        }
+        if (!Logging.keepsShutdownLogs()) {
+            System.getLogger(ForegroundGateway.class.getName()).log(System.Logger.Level.WARNING,
+                    "java.util.logging.manager is not wgate''s: messages logged while stopping may be lost");
+        }
+
+        Gateway gateway = Gateway.create(config, options);
+        Object pidFileLock = new Object();
+        ShutdownLogging.Hold logs = ShutdownLogging.hold();
+        Thread hook = new Thread(() -> {
+            try {
+                gateway.close();
+                synchronized (pidFileLock) {
+                    runFiles.removePid(name, pid);
+                }
+            } finally {
+                logs.close();
+            }
+        }, "wgate-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        try {
+            gateway.start();
+        } catch (GatewayException e) {
+            err.println("wgate up: " + e.getMessage());
+            if (removeHook(hook)) {
+                logs.close();
+            }
+            return 1;
+        }
+        synchronized (pidFileLock) {
+            if (!gateway.isClosing()) {
+                try {
+                    runFiles.writePid(name, pid);
+                } catch (IOException e) {
+                    err.println("wgate up: cannot write " + runFiles.pidFile(name) + ": " + e.getMessage());
+                }
+            }
+        }
+        String reason = gateway.terminated().join();
+        if ("closed".equals(reason) || !removeHook(hook)) {
+            return 0; // stopped by the shutdown hook, which finishes the job
+        }
+        err.println("wgate: " + name + " stopped: " + reason);
+        gateway.close();
+        runFiles.removePid(name, pid);
+        logs.close();
+        return 1;
+    }
+
+    /** Unregisters the hook; false when shutdown has begun (the hook runs or ran). */
+    private static boolean removeHook(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.wgate.server.gateway;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.wgate.core.Engine;
+import io.wgate.crypto.AeadImplementation;
+import io.wgate.crypto.ChaCha20Poly1305;
+import io.wgate.server.config.WgQuickConfig;
+import io.wgate.tun.TunChannel;
+import io.wgate.tun.TunDevice;
+import java.lang.System.Logger.Level;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packet-moving part of a {@link Gateway}: the engine on its event loop, the TUN channel and the
+ * UDP socket, wired through an {@link EngineDriver} and its {@link NettyOutbox}. Each {@code open}
+ * step pushes its undo onto the gateway's {@link Teardown}, ordered so that the engine's timers stop
+ * before the UDP socket and the TUN device close, and the engine closes (after logging its drops) once
+ * both are gone.
+ *
+ * <p>Threads: the engine, the driver and the UDP socket belong to the engine's loop; so does the TUN
+ * channel with epoll, while with io_uring it has an epoll loop of its own and its settings are changed
+ * there. Methods named "on the loop" must be called there; the rest from the starting thread.
+ */
+final class DataPlane {
+
+    private static final long LOOP_TASK_TIMEOUT_SECONDS = 30;
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+
+    private final String name;
+    private final GatewayOptions options;
+    private final Teardown teardown;
+    private volatile EventLoop loop;
+    private volatile Engine engine;
+    private volatile String aeadName;
+    private volatile EngineDriver driver;
+    private volatile TunChannel tun;
+    private volatile DatagramChannel udp;
+    /** The driver's outbox, published for readers on other threads (the driver's own field is plain). */
+    private volatile NettyOutbox outbox;
+    private volatile int listenPort;
+    private volatile long fwMark;
+
+    DataPlane(String name, GatewayOptions options, Teardown teardown) {
+        this.name = name;
+        this.options = options;
+        this.teardown = teardown;
+    }
+
+    /** The AEAD, the engine with the configured peers, and the engine's event loop. */
+    void startEngine(WgQuickConfig config, List<InetSocketAddress> endpoints) {
+        ChaCha20Poly1305 aead = AeadImplementation.select(options.aead()).newInstance();
+        teardown.push("release the AEAD", aead);
+        aeadName = aead.name();
+        engine = EngineSetup.newEngine(config, endpoints, aead);
+        MultiThreadIoEventLoopGroup group = options.transport().newGroup(1, new DefaultThreadFactory("wgate-" + name));
+        teardown.push("stop the event loop", () -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+        loop = group.next();
+        driver = new EngineDriver(engine, loop);
+        teardown.push("log the drops and close the engine", () -> onLoop(() -> {
+            driver.stop();
+            logDrops();
+            engine.close();
+            return null;
+        }));
+    }
+
+    /** Opens the TUN device {@link #name} and registers its channel (with io_uring, on an epoll loop of its own). */
+    void openTun() throws Exception {
+        EventLoop tunLoop = loop;
+        if (options.transport() != TransportKind.EPOLL) {
+            MultiThreadIoEventLoopGroup tunGroup = TransportKind.EPOLL.newGroup(1,
+                    new DefaultThreadFactory("wgate-" + name + "-tun"));
+            teardown.push("stop the TUN event loop",
+                    () -> tunGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+            tunLoop = tunGroup.next();
+        }
+        TunChannel channel = new TunChannel(TunDevice.open(name));
+        tun = channel;
+        teardown.push("close the TUN device", () -> channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
+        if (tunLoop == loop) {
+            channel.pipeline().addLast("encrypt", new EncryptHandler(driver));
+        } else {
+            channel.pipeline().addLast(loop, "encrypt", new EncryptHandler(driver));
+        }
+        tunLoop.register(channel).sync();
+    }
+
+    /** Opens the UDP socket on {@code port} (0 = any) with {@code mark} (0 = none), outbox attached. */
+    void openUdp(int port, long mark) throws Exception {
+        fwMark = mark;
+        udp = onLoop(() -> openAttachedUdp(port, mark));
+        teardown.push("close the UDP socket", () -> udp.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
+        teardown.push("stop the engine's timers", () -> onLoop(() -> {
+            driver.stop();
+            return null;
+        }));
+    }
+
+    /**
+     * Binds the socket and attaches the outbox in one event-loop task: the socket delivers its first
+     * datagram only after this task, so the pipeline never meets a driver without an outbox. On the loop.
+     */
+    private DatagramChannel openAttachedUdp(int port, long mark) throws BindException {
+        DatagramChannel channel = UdpSockets.open(options.transport(), loop, driver, port, mark);
+        outbox = new NettyOutbox(channel, tun);
+        driver.attach(outbox);
+        listenPort = channel.localAddress().getPort();
+        return channel;
+    }
+
+    /**
+     * The link's MTU for the engine (padding) and the TUN channel (read buffers), each on its own loop,
+     * then a first tick (persistent keepalives configured at start go out now).
+     *
+     * @return the number of peers, read on the loop
+     */
+    int applyMtuAndTick(int mtu) throws Exception {
+        TunChannel channel = tun;
+        callOn(channel.eventLoop(), () -> channel.config().setMtu(Math.max(mtu, 576)));
+        return onLoop(() -> {
+            engine.setMtu(mtu);
+            driver.tick();
+            return engine.peers().size();
+        });
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    String aeadName() {
+        return aeadName;
+    }
+
+    TunChannel tun() {
+        return tun;
+    }
+
+    int listenPort() {
+        return listenPort;
+    }
+
+    long fwMark() {
+        return fwMark;
+    }
+
+    /** Datagrams and packets dropped by the I/O layer because a device could not keep up; any thread. */
+    long backpressureDrops() {
+        NettyOutbox attached = outbox;
+        TunChannel channel = tun;
+        return (attached == null ? 0 : attached.udpBackpressureDrops() + attached.tunBackpressureDrops())
+                + (channel == null ? 0 : channel.droppedPackets());
+    }
+
+    /** Sets SO_MARK on the live socket (0 clears it). On the loop. */
+    void setFwMark(long mark) {
+        requireLoop();
+        udp.config().setOption(UdpSockets.SO_MARK, (int) mark);
+        fwMark = mark;
+    }
+
+    /** Moves to a new socket on {@code port}, bound before the old one closes. On the loop. */
+    void rebind(int port) throws BindException {
+        requireLoop();
+        DatagramChannel replacement = UdpSockets.open(options.transport(), loop, driver, port, fwMark);
+        DatagramChannel old = udp;
+        driver.outbox().useUdp(replacement);
+        udp = replacement;
+        listenPort = replacement.localAddress().getPort();
+        old.close();
+    }
+
+    /** A tick now. On the loop. */
+    void tick() {
+        driver.tick();
+    }
+
+    /** Runs {@code task} on the engine's loop and waits for it (runs it at once when already there). */
+    <T> T onLoop(Callable<T> task) throws Exception {
+        return callOn(loop, task);
+    }
+
+    private static <T> T callOn(EventExecutor executor, Callable<T> task) throws Exception {
+        if (executor.inEventLoop()) {
+            return task.call();
+        }
+        Future<T> future = executor.submit(task);
+        try {
+            return future.get(LOOP_TASK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private void requireLoop() {
+        if (!loop.inEventLoop()) {
+            throw new IllegalStateException("call on the engine's event loop");
+        }
+    }
+
+    /** One line summarising every packet discarded during this run (nothing when none were). On the loop. */
+    private void logDrops() {
+        String line = DropSummary.of(engine.drops(), outbox, tun);
+        if (!line.isEmpty()) {
+            LOG.log(Level.INFO, "{0}: packets dropped during this run:{1}", name, line);
+        }
+    }
+}

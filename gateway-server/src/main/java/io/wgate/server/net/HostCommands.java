@@ -1,0 +1,58 @@
+package io.wgate.server.net;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+
+/**
+ * The host commands of {@link LinkSetup} and {@link LinkTeardown}: each change is logged the way
+ * wg-quick echoes it ({@code [#] ip -4 address add ...}) and must succeed; hooks run with
+ * {@code bash -c}, {@code %i} replaced by the interface name, and their output goes to the log.
+ */
+final class HostCommands {
+
+    private static final System.Logger LOG = System.getLogger(LinkSetup.class.getName());
+
+    private final CommandRunner runner;
+
+    HostCommands(CommandRunner runner) {
+        this.runner = runner;
+    }
+
+    /** Runs a query (any exit status is returned, nothing is logged). */
+    CommandResult query(List<String> command) throws IOException {
+        return runner.run(command);
+    }
+
+    /** Logs and runs a change; it must exit with status 0. */
+    CommandResult exec(List<String> command) throws IOException {
+        LOG.log(Level.INFO, "[#] {0}", CommandResult.display(command));
+        return runner.check(command);
+    }
+
+    /** Runs {@code hooks} in order; the first failure stops them and is thrown. */
+    void runHooks(String phase, List<String> hooks, String dev) throws IOException {
+        for (String hook : hooks) {
+            runHook(phase, hook, dev);
+        }
+    }
+
+    /** Runs every one of {@code hooks}, adding failures to {@code problems}. */
+    void runHooksKeepGoing(String phase, List<String> hooks, String dev, List<Exception> problems) {
+        for (String hook : hooks) {
+            try {
+                runHook(phase, hook, dev);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "{0} {1}: {2}", phase, dev, e.getMessage());
+                problems.add(e);
+            }
+        }
+    }
+
+    private void runHook(String phase, String hook, String dev) throws IOException {
+        CommandResult r = exec(List.of("bash", "-c", hook.replace("%i", dev)));
+        for (String line : (r.stdout() + r.stderr()).strip().lines().toList()) {
+            LOG.log(Level.INFO, "{0} {1}: {2}", phase, dev, line);
+        }
+    }
+}

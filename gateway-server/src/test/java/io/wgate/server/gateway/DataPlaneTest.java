@@ -1,0 +1,50 @@
+package io.wgate.server.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine, its loop and the UDP socket without a TUN device (no root needed). */
+class DataPlaneTest {
+
+    private final Teardown teardown = new Teardown("wgt-dp0");
+    private final DataPlane dataPlane = new DataPlane("wgt-dp0", GatewayOptions.defaults().withAead("jdk"), teardown);
+
+    @AfterEach
+    void tearDown() {
+        teardown.runAll();
+    }
+
+    private void start() throws Exception {
+        dataPlane.startEngine(TestGateways.mainOffice("wgt-dp0", List.of()), Arrays.asList((java.net.InetSocketAddress) null));
+        dataPlane.openUdp(0, 0);
+    }
+
+    @Test
+    void theSocketComesUpWithTheOutboxAlreadyAttached() throws Exception {
+        start();
+        assertTrue(dataPlane.listenPort() > 0);
+        assertEquals(0, dataPlane.backpressureDrops(), "the outbox is published for other threads");
+    }
+
+    @Test
+    void theOutboxCanOnlyBeAttachedOnTheEnginesLoop() throws Exception {
+        start();
+        EngineDriver driver = new EngineDriver(dataPlane.engine(), dataPlane.loop());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> driver.attach(null));
+        assertTrue(e.getMessage().startsWith("attach the outbox on the engine's event loop"), e.getMessage());
+    }
+
+    @Test
+    void theFwMarkIsSetOnTheLoopOnly() throws Exception {
+        start();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> dataPlane.setFwMark(51820));
+        assertEquals("call on the engine's event loop", e.getMessage());
+        assertEquals(0, dataPlane.fwMark());
+    }
+}

@@ -1,0 +1,36 @@
+package io.wgate.server.gateway;
+
+import io.wgate.server.config.WgQuickConfig;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Configurations for gateway tests: the example Main Office file for an interface name of the test's own. */
+final class TestGateways {
+
+    private TestGateways() {
+    }
+
+    /**
+     * {@code main-office.conf} for interface {@code name}, with {@code ListenPort} 0 (any free port), the
+     * endpoint removed (no traffic leaves the test) and {@code extra} lines added to [Interface].
+     */
+    static WgQuickConfig mainOffice(String name, List<String> extra, String... replacements) throws Exception {
+        List<String> lines;
+        try (InputStream in = TestGateways.class.getResourceAsStream("/io/wgate/server/config/main-office.conf")) {
+            lines = new ArrayList<>(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+        }
+        lines.set(lines.indexOf("ListenPort = 51820"), "ListenPort = 0");
+        lines.remove("Endpoint = 203.0.113.2:51820");
+        for (int i = 0; i < replacements.length; i += 2) {
+            int at = lines.indexOf(replacements[i]);
+            if (at < 0) {
+                throw new IllegalArgumentException("no line '" + replacements[i] + "'");
+            }
+            lines.set(at, replacements[i + 1]);
+        }
+        lines.addAll(lines.indexOf("[Peer]"), extra);
+        return WgQuickConfig.parse(name + ".conf", name, lines, table -> true);
+    }
+}

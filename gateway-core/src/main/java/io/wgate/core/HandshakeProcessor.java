@@ -234,8 +234,10 @@ final class HandshakeProcessor {
     }
 
     private void authenticatedSend(long nowNanos, Peer peer, ByteBuf message, Outbox out) {
-        peer.addTxBytes(message.readableBytes());
-        out.sendDatagram(message, peer.endpoint());
+        int length = message.readableBytes();
+        if (out.sendDatagram(message, peer.endpoint())) {
+            peer.addTxBytes(length);
+        }
         PeerTimers timers = peer.timers();
         timers.onAnyAuthenticatedPacketTraversal(nowNanos, peer.persistentKeepaliveSeconds());
         timers.onAnyAuthenticatedPacketSent();

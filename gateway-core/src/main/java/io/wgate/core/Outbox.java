@@ -13,8 +13,11 @@ public interface Outbox {
     /**
      * Queues a UDP payload for {@code recipient}. Takes ownership of {@code datagram}: its readable
      * bytes are the WireGuard message.
+     *
+     * @return true if the datagram was queued for sending; false if the outbox dropped it (and counted the
+     *         drop), in which case the engine does not count its bytes as transmitted
      */
-    void sendDatagram(ByteBuf datagram, InetSocketAddress recipient);
+    boolean sendDatagram(ByteBuf datagram, InetSocketAddress recipient);
 
     /**
      * Queues a decrypted IP packet for the TUN device. Takes ownership of {@code packet}: its readable

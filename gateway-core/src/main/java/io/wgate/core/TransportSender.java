@@ -128,8 +128,10 @@ final class TransportSender {
     /** Assigns the next counter, frames and seals {@code packet} and queues it. Takes ownership. */
     private void sealAndSend(Peer peer, Keypair keypair, ByteBuf packet, Outbox out) {
         ByteBuf message = encapsulate(packet, keypair, keypair.nextSendCounter());
-        peer.addTxBytes(message.readableBytes());
-        out.sendDatagram(message, peer.endpoint());
+        int length = message.readableBytes();
+        if (out.sendDatagram(message, peer.endpoint())) {
+            peer.addTxBytes(length);
+        }
     }
 
     /**

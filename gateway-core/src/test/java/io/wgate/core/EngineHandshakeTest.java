@@ -87,6 +87,26 @@ class EngineHandshakeTest {
     }
 
     @Test
+    void datagramsTheOutboxRefusesAreNotCountedAsSent() {
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(64, 2)));
+        pair.alice.takeTunnel().forEach(ByteBuf::release);
+        pair.bob.takeTunnel().forEach(ByteBuf::release);
+        long txBefore = pair.alice.peer.txBytes();
+        assertTrue(txBefore > 0);
+
+        pair.alice.outbox.refuseDatagrams(true);
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(500, 6)));
+        assertEquals(1, pair.alice.outbox.refusedDatagrams());
+        assertEquals(txBefore, pair.alice.peer.txBytes(), "a refused datagram was never sent");
+
+        pair.alice.outbox.refuseDatagrams(false);
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(500, 7)));
+        pair.bob.takeTunnel().forEach(ByteBuf::release);
+        assertEquals(txBefore + 32 + 528, pair.alice.peer.txBytes(),
+                "header 16 + tag 16 + the 528-byte IPv4/UDP packet (already a multiple of 16)");
+    }
+
+    @Test
     void paddingRoundsTransportPlaintextToSixteenBytes() {
         pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(1, 6)));
         EnginePair.Sent transport = pair.sent(pair.alice, MessageType.TRANSPORT).get(0);

@@ -48,8 +48,9 @@ public class EngineRoundTripBenchmark {
         ByteBuf tunnelPacket;
 
         @Override
-        public void sendDatagram(ByteBuf content, InetSocketAddress recipient) {
+        public boolean sendDatagram(ByteBuf content, InetSocketAddress recipient) {
             datagram = content;
+            return true;
         }
 
         @Override

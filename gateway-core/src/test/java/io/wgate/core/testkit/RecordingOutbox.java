@@ -23,13 +23,31 @@ public final class RecordingOutbox implements Outbox {
 
     private final List<Datagram> datagrams = new ArrayList<>();
     private final List<ByteBuf> tunnelPackets = new ArrayList<>();
+    private boolean refuseDatagrams;
+    private int refusedDatagrams;
 
     @Override
-    public void sendDatagram(ByteBuf datagram, InetSocketAddress recipient) {
+    public boolean sendDatagram(ByteBuf datagram, InetSocketAddress recipient) {
         if (recipient == null) {
             throw new AssertionError("engine sent a datagram without a recipient");
         }
+        if (refuseDatagrams) {
+            refusedDatagrams++;
+            datagram.release();
+            return false;
+        }
         datagrams.add(new Datagram(datagram, recipient));
+        return true;
+    }
+
+    /** While {@code refuse} is true, datagrams are released and refused, as a backed-up socket does. */
+    public void refuseDatagrams(boolean refuse) {
+        this.refuseDatagrams = refuse;
+    }
+
+    /** Datagrams refused so far. */
+    public int refusedDatagrams() {
+        return refusedDatagrams;
     }
 
     @Override

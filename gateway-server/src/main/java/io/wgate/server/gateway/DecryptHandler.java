@@ -19,8 +19,8 @@ final class DecryptHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext context;
     private final Outbox forward = new Outbox() {
         @Override
-        public void sendDatagram(ByteBuf datagram, InetSocketAddress recipient) {
-            driver.outbox().sendDatagram(datagram, recipient);
+        public boolean sendDatagram(ByteBuf datagram, InetSocketAddress recipient) {
+            return driver.outbox().sendDatagram(datagram, recipient);
         }
 
         @Override

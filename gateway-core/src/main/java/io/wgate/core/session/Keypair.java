@@ -105,6 +105,26 @@ public final class Keypair {
         return sendCounter++;
     }
 
+    /**
+     * Test seam, package-private on purpose: moves the send counter forward to {@code counter} (unsigned),
+     * as if the messages in between had been sent, so tests reach REKEY_AFTER_MESSAGES (2^60) and
+     * REJECT_AFTER_MESSAGES without sealing that many. Tests call it through
+     * {@code io.wgate.core.session.SendCounters} in the test sources; production code never does. It keeps
+     * the invariants {@link #nextSendCounter} relies on: the counter only moves forward (it is the AEAD
+     * nonce, so moving it back would reuse one) and never beyond REJECT_AFTER_MESSAGES.
+     *
+     * @throws IllegalArgumentException if {@code counter} is below the current send counter or above
+     *     REJECT_AFTER_MESSAGES (both compared unsigned)
+     */
+    void skipSendCounterTo(long counter) {
+        if (Long.compareUnsigned(counter, sendCounter) < 0
+                || Long.compareUnsigned(counter, Protocol.REJECT_AFTER_MESSAGES) > 0) {
+            throw new IllegalArgumentException("send counter may only move forward, up to REJECT_AFTER_MESSAGES: "
+                    + Long.toUnsignedString(sendCounter) + " -> " + Long.toUnsignedString(counter));
+        }
+        sendCounter = counter;
+    }
+
     /** Makes the keypair unusable for sending from now on (private key change: wireguard-go's expiry). */
     public void expireForSending() {
         sendCounter = Protocol.REJECT_AFTER_MESSAGES;

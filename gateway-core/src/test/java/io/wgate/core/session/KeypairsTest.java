@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wgate.core.Protocol;
@@ -112,5 +113,22 @@ class KeypairsTest {
         k.destroy();
         assertFalse(k.canReceive(1));
         assertTrue(k.isDestroyed());
+    }
+
+    @Test
+    void sendCounterSeamOnlyMovesForwardAndStopsAtRejectAfterMessages() {
+        Keypair k = keypair(true);
+        k.skipSendCounterTo(Protocol.REKEY_AFTER_MESSAGES);
+        assertEquals(Protocol.REKEY_AFTER_MESSAGES, k.nextSendCounter(), "the next message carries the new counter");
+        assertThrows(IllegalArgumentException.class, () -> k.skipSendCounterTo(5), "back: would reuse a nonce");
+        assertThrows(IllegalArgumentException.class, () -> k.skipSendCounterTo(Protocol.REJECT_AFTER_MESSAGES + 1));
+        assertThrows(IllegalArgumentException.class, () -> k.skipSendCounterTo(-1L), "2^64 - 1, unsigned");
+        assertEquals(Protocol.REKEY_AFTER_MESSAGES + 1, k.sendCounter(), "a refused skip changes nothing");
+
+        k.skipSendCounterTo(Protocol.REJECT_AFTER_MESSAGES - 1);
+        assertTrue(k.canSend(0), "the last counter below REJECT_AFTER_MESSAGES may still be used");
+        assertEquals(Protocol.REJECT_AFTER_MESSAGES - 1, k.nextSendCounter());
+        assertFalse(k.canSend(0), "counter at REJECT_AFTER_MESSAGES: no more sending");
+        assertTrue(k.canReceive(0), "the send counter never limits receiving (the replay window does)");
     }
 }

@@ -6,10 +6,15 @@ import io.wgate.core.Engine;
 import io.wgate.core.EngineConfig;
 import io.wgate.core.peer.Peer;
 import io.wgate.core.route.Prefix;
+import io.wgate.core.session.Keypair;
+import io.wgate.core.wire.MessageType;
+import io.wgate.core.wire.Transport;
 import io.wgate.crypto.AeadImplementation;
 import io.wgate.crypto.ChaCha20Poly1305;
 import io.wgate.crypto.X25519;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +40,16 @@ public final class EnginePair implements AutoCloseable {
     /** One datagram that crossed (or was offered to) the network. */
     public record Sent(long atNanos, String from, int type, int length, InetSocketAddress recipient, byte[] bytes,
                        boolean delivered) {
+
+        /** A transport message's receiver index: the remote index of the keypair it was sealed with. */
+        public int receiverIndex() {
+            return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(Transport.RECEIVER_INDEX_OFFSET);
+        }
+
+        /** A transport message's counter (unsigned), the nonce it was sealed with. */
+        public long counter() {
+            return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(Transport.COUNTER_OFFSET);
+        }
     }
 
     /** One end of the tunnel. */
@@ -147,6 +162,17 @@ public final class EnginePair implements AutoCloseable {
         return matching;
     }
 
+    /** Transport messages {@code side} sealed with {@code keypair} (addressed to its remote index), in order. */
+    public List<Sent> sentOn(Side side, Keypair keypair) {
+        List<Sent> matching = new ArrayList<>();
+        for (Sent s : sent(side, MessageType.TRANSPORT)) {
+            if (s.receiverIndex() == keypair.remoteIndex()) {
+                matching.add(s);
+            }
+        }
+        return matching;
+    }
+
     /** Hands {@code packet} to {@code side}'s engine as if read from its TUN, then runs the network until quiet. */
     public void sendPacket(Side side, ByteBuf packet) {
         side.engine.onTunnelPacket(clock.nanos(), packet, side.outbox);
@@ -191,6 +217,11 @@ public final class EnginePair implements AutoCloseable {
         }
         clock.advanceTo(target);
         run();
+    }
+
+    /** Advances the clock to {@code targetNanos} (not in the past), firing every timer at its exact deadline. */
+    public void advanceTo(long targetNanos) {
+        advance(Duration.ofNanos(targetNanos - clock.nanos()));
     }
 
     private boolean flush(Side from) {

@@ -45,8 +45,8 @@ import java.util.Objects;
  * ({@link LinkTeardown}): {@link #preDown} (PreDown hooks, undo the recorded steps) while the link
  * exists, then the caller closes the TUN, then {@link #postDown} (PostDown hooks, forget the state).
  * {@link #cleanup} (or {@link #down}) runs both for an interface nobody serves any more, typically
- * after a crash: its link is gone already, and undo steps that find the device, route, rule or address
- * gone count as done. A state left by such a crash must be cleaned up before the link is opened again:
+ * after a crash: its link is gone already, and undo steps that find the device, route, rule, address
+ * or nft table gone count as done. A state left by such a crash must be cleaned up before the link is opened again:
  * {@link #up} refuses to start over one, so that the old run's undo and hooks never touch the new link.
  *
  * <p>Not done, unlike wg-quick: creating or deleting the link; DNS ({@code resolvconf}); SaveConfig;

@@ -6,8 +6,8 @@ import java.util.Locale;
 /**
  * Tells from a failed {@code ip ... del} or {@code nft delete table} that the thing to delete no longer
  * exists, so the undo counts as done: the device is gone (its addresses and routes went with it), or
- * the address, route, rule, routing table or nft table is not there. iproute2 words these differently by family and version, for example
- * {@code Cannot find device "wg0"}, {@code Device "wg0" does not exist.},
+ * the address, route, rule, routing table or nft table is not there. iproute2 words these differently
+ * by family and version, for example {@code Cannot find device "wg0"}, {@code Device "wg0" does not exist.},
  * {@code Error: ipv4: Address not found.}, {@code Error: ipv6: address not found.},
  * {@code RTNETLINK answers: Cannot assign requested address} (EADDRNOTAVAIL),
  * {@code RTNETLINK answers: No such process} (ESRCH, a route),

@@ -95,8 +95,8 @@ final class FullTunnelFirewall {
             if (r.exitCode() == 0) {
                 return null;
             }
-            String why = (r.stderr().isBlank() ? r.stdout() : r.stderr()).strip();
-            return "nft --version exited with status " + r.exitCode() + (why.isEmpty() ? "" : ": " + why.lines().findFirst().orElse(""));
+            String why = (r.stderr().isBlank() ? r.stdout() : r.stderr()).strip().lines().findFirst().orElse("");
+            return "nft --version exited with status " + r.exitCode() + (why.isEmpty() ? "" : ": " + why);
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {

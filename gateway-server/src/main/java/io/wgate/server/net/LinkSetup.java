@@ -46,8 +46,9 @@ import java.util.Objects;
  * exists, then the caller closes the TUN, then {@link #postDown} (PostDown hooks, forget the state).
  * {@link #cleanup} (or {@link #down}) runs both for an interface nobody serves any more, typically
  * after a crash: its link is gone already, and undo steps that find the device, route, rule, address
- * or nft table gone count as done. A state left by such a crash must be cleaned up before the link is opened again:
- * {@link #up} refuses to start over one, so that the old run's undo and hooks never touch the new link.
+ * or nft table gone count as done. A state left by such a crash must be cleaned up before the link is
+ * opened again: {@link #up} refuses to start over one, so that the old run's undo and hooks never touch
+ * the new link.
  *
  * <p>Not done, unlike wg-quick: creating or deleting the link; DNS ({@code resolvconf}); SaveConfig;
  * and the {@code iptables-restore} fallback wg-quick uses for the full-tunnel firewall rules when
@@ -207,8 +208,8 @@ public final class LinkSetup {
             }
         }
         if (progress.nftMissing == null) {
-            progress.apply(FullTunnelFirewall.loadCommand(FullTunnelFirewall.script(dev, ipv6, fwMark, plan.addresses())),
-                    FullTunnelFirewall.step(dev, ipv6));
+            String script = FullTunnelFirewall.script(dev, ipv6, fwMark, plan.addresses());
+            progress.apply(FullTunnelFirewall.loadCommand(script), FullTunnelFirewall.step(dev, ipv6));
         }
     }
 

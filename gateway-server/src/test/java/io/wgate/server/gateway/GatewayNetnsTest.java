@@ -18,6 +18,7 @@ import io.wgate.server.net.ProcessCommandRunner;
 import io.wgate.tun.testing.NetNs;
 import io.wgate.tun.testing.NetNsScope;
 import io.wgate.tun.testing.Privileged;
+import io.wgate.tun.testing.RequiresCommands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,6 +154,7 @@ class GatewayNetnsTest {
 
     @ParameterizedTest
     @EnumSource(TransportKind.class)
+    @RequiresCommands("nft")
     void aFullTunnelMarksTheRunningSocketAndLoadsTheNftTables(TransportKind transport) throws Exception {
         Assumptions.assumeTrue(available(transport), transport.label() + " is not available here");
         WgQuickConfig config = TestGateways.mainOffice(name, List.of("Address = fd00:16:1::1/64"),
@@ -177,6 +179,7 @@ class GatewayNetnsTest {
     }
 
     @Test
+    @RequiresCommands("nft")
     void aConfiguredFwMarkIsOnTheSocketFromTheStart() throws Exception {
         Gateway gateway = gateway(TestGateways.mainOffice(name, List.of("FwMark = 0x1234"),
                 "AllowedIPs = 172.16.1.0/24, 192.168.1.0/24", "AllowedIPs = 0.0.0.0/0"), TransportKind.EPOLL);
@@ -190,6 +193,7 @@ class GatewayNetnsTest {
     }
 
     @Test
+    @RequiresCommands("nft")
     void withoutAFullTunnelTheSocketIsUnmarkedAndNoNftTableIsLoaded() throws Exception {
         Gateway gateway = gateway(TestGateways.mainOffice(name, List.of()), TransportKind.EPOLL);
         assertEquals(null, startInNamespace(gateway).get(60, TimeUnit.SECONDS));
@@ -213,8 +217,8 @@ class GatewayNetnsTest {
      * </pre>
      */
     @Test
+    @RequiresCommands({"nft", "ping"})
     void fullTunnelTrafficCrossesWithStrictReversePathFiltering() throws Exception {
-        Assumptions.assumeTrue(ns.run("sh", "-c", "command -v ping").exitCode() == 0, "ping is not installed");
         other = NetNs.create("gateway-main");
         ns.ip("link", "add", "wgtsat", "type", "veth", "peer", "name", "wgtmain", "netns", other.name());
         ns.ip("address", "add", "203.0.113.2/24", "dev", "wgtsat");
@@ -265,6 +269,7 @@ class GatewayNetnsTest {
     }
 
     @Test
+    @RequiresCommands("nft")
     void aDeadRunIsUndoneBeforeTheNewLinkExists() throws Exception {
         Path hooks = tmp.resolve("hooks.log");
         // What a SIGKILLed run left: its link (and with it the address) is gone, its policy rule and nft table are not.
@@ -285,6 +290,7 @@ class GatewayNetnsTest {
     }
 
     @Test
+    @RequiresCommands("nft")
     void aStopDuringStartUpKillsTheHookAndUndoesEverything() throws Exception {
         Path hookPid = tmp.resolve("hook.pid");
         WgQuickConfig config = TestGateways.mainOffice(name, List.of("PostUp = echo $$ > " + hookPid + "; exec sleep 60"),

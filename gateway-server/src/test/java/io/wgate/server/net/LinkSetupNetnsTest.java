@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wgate.server.config.WgQuickConfig;
 import io.wgate.tun.testing.Privileged;
+import io.wgate.tun.testing.RequiresCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -113,6 +114,7 @@ class LinkSetupNetnsTest {
     }
 
     @Test
+    @RequiresCommands("nft")
     void fullTunnelAddsAndRemovesPolicyRules() throws Exception {
         WgQuickConfig config = config("satellite.conf", List.of("Address = fd00:16:1::2/64"),
                 "AllowedIPs = 172.16.1.0/24, 10.10.10.0/24", "AllowedIPs = 0.0.0.0/0, ::/0");
@@ -163,6 +165,7 @@ class LinkSetupNetnsTest {
     }
 
     @Test
+    @RequiresCommands("nft")
     void aFailedFullTunnelUpRemovesItsNftTables() throws Exception {
         WgQuickConfig config = config("satellite.conf", List.of("Address = fd00:16:1::2/64", "PostUp = exit 4"),
                 "AllowedIPs = 172.16.1.0/24, 10.10.10.0/24", "AllowedIPs = 0.0.0.0/0, ::/0");
@@ -176,6 +179,7 @@ class LinkSetupNetnsTest {
     }
 
     @Test
+    @RequiresCommands("nft")
     void downAfterTheLinkIsGoneStillRemovesRules() throws Exception {
         WgQuickConfig config = config("satellite.conf", List.of(),
                 "AllowedIPs = 172.16.1.0/24, 10.10.10.0/24", "AllowedIPs = 0.0.0.0/0");

@@ -4,15 +4,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Tells from a failed {@code ip ... del} that the thing to delete no longer exists, so the undo counts
- * as done: the device is gone (its addresses and routes went with it), or the address, route, rule or
- * routing table is not there. iproute2 words these differently by family and version, for example
- * {@code Cannot find device "wg0"}, {@code Device "wg0" does not exist.},
+ * Tells from a failed {@code ip ... del} or {@code nft delete table} that the thing to delete no longer
+ * exists, so the undo counts as done: the device is gone (its addresses and routes went with it), or
+ * the address, route, rule, routing table or nft table is not there. iproute2 words these differently
+ * by family and version, for example {@code Cannot find device "wg0"}, {@code Device "wg0" does not exist.},
  * {@code Error: ipv4: Address not found.}, {@code Error: ipv6: address not found.},
  * {@code RTNETLINK answers: Cannot assign requested address} (EADDRNOTAVAIL),
  * {@code RTNETLINK answers: No such process} (ESRCH, a route),
  * {@code RTNETLINK answers: No such file or directory} (ENOENT, a rule) and
- * {@code Error: FIB table does not exist.}; so the match ignores case and looks for the phrase.
+ * {@code Error: FIB table does not exist.}; {@code nft delete table} words a missing table
+ * {@code Error: Could not process rule: No such file or directory}; so the match ignores case and looks
+ * for the phrase.
  */
 final class AlreadyGone {
 

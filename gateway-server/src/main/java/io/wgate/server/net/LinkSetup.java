@@ -26,13 +26,16 @@ import java.util.Objects;
  *       <li>{@code auto}, /0: fwmark policy routing with mark = table = FwMark, or the first table from
  *           51820 that is empty for IPv4 and IPv6: {@code ip rule add not fwmark T table T},
  *           {@code ip rule add table main suppress_prefixlength 0}, {@code ip route add 0.0.0.0/0 dev IF table T},
- *           and for IPv4 {@code sysctl -q net.ipv4.conf.all.src_valid_mark=1};</li>
+ *           and for IPv4 {@code sysctl -q net.ipv4.conf.all.src_valid_mark=1}; then, when {@code nft} is
+ *           available, the table {@code wg-quick-IF} of that family ({@link FullTunnelFirewall}: drop packets
+ *           for our addresses that arrive on other interfaces, save and restore the fwmark through
+ *           conntrack), loaded in one {@code nft} transaction;</li>
  *     </ul></li>
  *   <li>PostUp hooks.</li>
  * </ol>
  *
  * <p>Hooks run in order with {@code bash -c}, {@code %i} replaced by the interface name; a hook that
- * fails fails {@code up}. Every address, route and rule added is written to the state file
+ * fails fails {@code up}. Every address, route, rule and nft table added is written to the state file
  * ({@link NetStateStore}) as soon as it exists. If a step fails (or the thread is interrupted, which
  * kills a running hook), the steps already done are undone in reverse order and the original error is
  * thrown (with any undo problems attached as suppressed), so nothing is left half-applied; like
@@ -42,14 +45,15 @@ import java.util.Objects;
  * ({@link LinkTeardown}): {@link #preDown} (PreDown hooks, undo the recorded steps) while the link
  * exists, then the caller closes the TUN, then {@link #postDown} (PostDown hooks, forget the state).
  * {@link #cleanup} (or {@link #down}) runs both for an interface nobody serves any more, typically
- * after a crash: its link is gone already, and undo steps that find the device, route, rule or address
- * gone count as done. A state left by such a crash must be cleaned up before the link is opened again:
- * {@link #up} refuses to start over one, so that the old run's undo and hooks never touch the new link.
+ * after a crash: its link is gone already, and undo steps that find the device, route, rule, address
+ * or nft table gone count as done. A state left by such a crash must be cleaned up before the link is
+ * opened again: {@link #up} refuses to start over one, so that the old run's undo and hooks never touch
+ * the new link.
  *
  * <p>Not done, unlike wg-quick: creating or deleting the link; DNS ({@code resolvconf}); SaveConfig;
- * and the nftables/iptables rules wg-quick adds for a full tunnel (dropping packets to our addresses
- * that arrive on other interfaces, and saving/restoring the fwmark through conntrack). The
- * {@code src_valid_mark} sysctl is not reset on {@code down}, as wg-quick does not reset it either.
+ * and the {@code iptables-restore} fallback wg-quick uses for the full-tunnel firewall rules when
+ * {@code nft} is missing: without {@code nft} those rules are left out, with one warning in the log.
+ * The {@code src_valid_mark} sysctl is not reset on {@code down}, as wg-quick does not reset it either.
  *
  * <p>Not thread-safe; one {@code up} or {@code down} per interface at a time.
  */
@@ -164,7 +168,7 @@ public final class LinkSetup {
                     if (prefix.cidr() == 0) {
                         int family = prefix.isIpv4() ? 0 : 1;
                         if (!policyDone[family]) {
-                            addPolicyRouting(dev, prefix, fwMark, progress);
+                            addPolicyRouting(plan, prefix, fwMark, progress);
                             policyDone[family] = true;
                         }
                     } else if (!routeThroughExists(dev, prefix)) {
@@ -175,8 +179,10 @@ public final class LinkSetup {
         }
     }
 
-    /** wg-quick's {@code add_default}, without its firewall part (see the class comment). */
-    private void addPolicyRouting(String dev, Prefix defaultRoute, long fwMark, Progress progress) throws IOException {
+    /** wg-quick's {@code add_default}, its firewall part with nft only (see the class comment). */
+    private void addPolicyRouting(LinkPlan plan, Prefix defaultRoute, long fwMark, Progress progress)
+            throws IOException {
+        String dev = plan.interfaceName();
         boolean ipv6 = !defaultRoute.isIpv4();
         String mark = Long.toString(fwMark);
         progress.apply(new NetStep.AddRule(ipv6, List.of("not", "fwmark", mark, "table", mark)));
@@ -184,6 +190,26 @@ public final class LinkSetup {
         progress.apply(new NetStep.AddRoute(dev, defaultRoute, mark));
         if (!ipv6) {
             exec(List.of("sysctl", "-q", "net.ipv4.conf.all.src_valid_mark=1"));
+        }
+        addFirewall(plan, ipv6, fwMark, progress);
+    }
+
+    /** The family's {@code wg-quick-IF} nft table, if nft is there; else (once per {@code up}) a warning. */
+    private void addFirewall(LinkPlan plan, boolean ipv6, long fwMark, Progress progress) throws IOException {
+        String dev = plan.interfaceName();
+        if (!progress.nftChecked) {
+            progress.nftMissing = FullTunnelFirewall.nftMissing(runner);
+            progress.nftChecked = true;
+            if (progress.nftMissing != null) {
+                LOG.log(Level.WARNING, "{0}: nft is not available ({1}): full tunnel without the firewall rules "
+                        + "wg-quick adds (packets for the tunnel addresses arriving on other interfaces are not "
+                        + "dropped, replies get no conntrack fwmark for rp_filter); wgate has no iptables fallback, "
+                        + "install nftables", dev, progress.nftMissing);
+            }
+        }
+        if (progress.nftMissing == null) {
+            String script = FullTunnelFirewall.script(dev, ipv6, fwMark, plan.addresses());
+            progress.apply(FullTunnelFirewall.loadCommand(script), FullTunnelFirewall.step(dev, ipv6));
         }
     }
 
@@ -254,13 +280,22 @@ public final class LinkSetup {
     /** The state as steps are applied, written to the store after each one. */
     private final class Progress {
         NetState state;
+        /** Whether {@link #nftMissing} was looked up in this {@code up}. */
+        boolean nftChecked;
+        /** Why nft cannot be used, or null when it can. */
+        String nftMissing;
 
         Progress(NetState state) {
             this.state = state;
         }
 
         void apply(NetStep step) throws IOException {
-            exec(step.applyCommand());
+            apply(step.applyCommand(), step);
+        }
+
+        /** Runs {@code command}, which brings about what {@code step} records, then records it. */
+        void apply(List<String> command, NetStep step) throws IOException {
+            exec(command);
             update(state.plus(step));
         }
 

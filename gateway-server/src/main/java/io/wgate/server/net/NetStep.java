@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * One change {@code up} made to the host that {@code down} must reverse. Each step knows the
- * {@code ip} command that applied it and the one that undoes it, and has a one-line text form for the
- * state file ({@link NetState}).
+ * {@code ip} (or {@code nft}) command that applied it and the one that undoes it, and has a one-line
+ * text form for the state file ({@link NetState}).
  */
 public sealed interface NetStep {
 
@@ -50,6 +50,13 @@ public sealed interface NetStep {
                     throw new IllegalArgumentException("bad rule step: '" + text + "'");
                 }
                 yield new AddRule(f[1].equals("6"), List.of(f).subList(2, f.length));
+            }
+            case "nft" -> {
+                expect(f, 3, text);
+                if (!(f[1].equals("4") || f[1].equals("6"))) {
+                    throw new IllegalArgumentException("bad nft step: '" + text + "'");
+                }
+                yield new NftTable(f[1].equals("6"), f[2]);
             }
             default -> throw new IllegalArgumentException("unknown step: '" + text + "'");
         };
@@ -140,6 +147,34 @@ public sealed interface NetStep {
         @Override
         public String serialize() {
             return "rule " + (ipv6 ? "6 " : "4 ") + String.join(" ", selector);
+        }
+    }
+
+    /**
+     * An nftables table of family {@code ip} or {@code ip6}, for example wg-quick's full-tunnel
+     * {@code wg-quick-wg0} ({@link FullTunnelFirewall}). {@code add} creates it empty
+     * ({@code nft add table ip NAME}); {@link LinkSetup} creates it with its chains and rules in one
+     * {@code nft} transaction instead and then records this step. The undo,
+     * {@code nft delete table ip NAME}, removes the table with everything in it.
+     */
+    record NftTable(boolean ipv6, String table) implements NetStep {
+        public NftTable {
+            token(table, "nft table");
+        }
+
+        /** {@code ip} or {@code ip6}. */
+        public String nftFamily() {
+            return ipv6 ? "ip6" : "ip";
+        }
+
+        @Override
+        public List<String> command(String verb) {
+            return List.of("nft", verb.equals("del") ? "delete" : verb, "table", nftFamily(), table);
+        }
+
+        @Override
+        public String serialize() {
+            return "nft " + (ipv6 ? "6 " : "4 ") + table;
         }
     }
 }

@@ -33,4 +33,26 @@ final class TestGateways {
         lines.addAll(lines.indexOf("[Peer]"), extra);
         return WgQuickConfig.parse(name + ".conf", name, lines, table -> true);
     }
+
+    /**
+     * {@code satellite.conf} (the Main Office's peer, endpoint {@code 198.51.100.2:51820}) for interface
+     * {@code name}, with {@code ListenPort} 0, {@code replacements} (pairs of whole lines) applied and
+     * {@code extra} lines added to [Interface].
+     */
+    static WgQuickConfig satellite(String name, List<String> extra, String... replacements) throws Exception {
+        List<String> lines;
+        try (InputStream in = TestGateways.class.getResourceAsStream("/io/wgate/server/config/satellite.conf")) {
+            lines = new ArrayList<>(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+        }
+        lines.set(lines.indexOf("ListenPort = 51820"), "ListenPort = 0");
+        for (int i = 0; i < replacements.length; i += 2) {
+            int at = lines.indexOf(replacements[i]);
+            if (at < 0) {
+                throw new IllegalArgumentException("no line '" + replacements[i] + "'");
+            }
+            lines.set(at, replacements[i + 1]);
+        }
+        lines.addAll(lines.indexOf("[Peer]"), extra);
+        return WgQuickConfig.parse(name + ".conf", name, lines, table -> true);
+    }
 }

@@ -24,6 +24,9 @@ class AlreadyGoneTest {
             "RTNETLINK answers: No such process",
             "RTNETLINK answers: No such file or directory",
             "Error: FIB table does not exist.",
+            // nftables 1.0.6, nft delete table ip wg-quick-wg0
+            "Error: Could not process rule: No such file or directory\ndelete table ip wg-quick-wg0\n"
+                    + "                ^^^^^^^^^^^^",
             "RTNETLINK ANSWERS: NO SUCH PROCESS"})
     void countsAMissingObjectAsUndone(String stderr) {
         assertTrue(AlreadyGone.means(failure(stderr)), stderr);
@@ -33,6 +36,7 @@ class AlreadyGoneTest {
     @ValueSource(strings = {
             "RTNETLINK answers: Operation not permitted",
             "RTNETLINK answers: File exists",
+            "Error: Could not process rule: Operation not permitted",
             "Error: argument \"x\" is wrong: invalid prefix",
             ""})
     void keepsRealFailures(String stderr) {

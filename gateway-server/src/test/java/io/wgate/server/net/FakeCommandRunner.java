@@ -31,7 +31,7 @@ final class FakeCommandRunner implements CommandRunner {
 
     /**
      * Fail the N-th (1-based) command that changes something: anything but {@code ip ... show},
-     * {@code ip route get}, {@code ip link show}.
+     * {@code ip route get}, {@code ip link show}, {@code nft --version}.
      */
     FakeCommandRunner failMutation(int n) {
         failMutationNumber = n;
@@ -62,7 +62,7 @@ final class FakeCommandRunner implements CommandRunner {
     }
 
     static boolean isMutation(List<String> command) {
-        return !(command.contains("show") || command.contains("get"));
+        return !(command.contains("show") || command.contains("get") || command.contains("--version"));
     }
 
     private static List<String> split(String command) {

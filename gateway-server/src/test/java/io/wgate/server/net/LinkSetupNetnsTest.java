@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wgate.server.config.WgQuickConfig;
 import io.wgate.tun.testing.Privileged;
+import io.wgate.tun.testing.RequiresCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -113,6 +114,7 @@ class LinkSetupNetnsTest {
     }
 
     @Test
+    @RequiresCommands("nft")
     void fullTunnelAddsAndRemovesPolicyRules() throws Exception {
         WgQuickConfig config = config("satellite.conf", List.of("Address = fd00:16:1::2/64"),
                 "AllowedIPs = 172.16.1.0/24, 10.10.10.0/24", "AllowedIPs = 0.0.0.0/0, ::/0");
@@ -131,8 +133,17 @@ class LinkSetupNetnsTest {
             assertTrue(table.startsWith("default dev " + LINK), table);
         }
         assertEquals("1", sh("sysctl", "-n", "net.ipv4.conf.all.src_valid_mark").strip());
+        assertEquals("table ip wg-quick-" + LINK + "\ntable ip6 wg-quick-" + LINK + "\n", sh("nft", "list", "tables"));
+        String ipv4 = sh("nft", "list", "table", "ip", "wg-quick-" + LINK);
+        assertTrue(ipv4.contains("iifname != \"" + LINK + "\" ip daddr 172.16.1.2 fib saddr type != local drop"), ipv4);
+        assertTrue(ipv4.contains("meta l4proto udp meta mark 0x0000ca6c ct mark set meta mark"), ipv4);
+        assertTrue(ipv4.contains("meta l4proto udp meta mark set ct mark"), ipv4);
+        String ipv6 = sh("nft", "list", "table", "ip6", "wg-quick-" + LINK);
+        assertTrue(ipv6.contains("iifname != \"" + LINK + "\" ip6 daddr fd00:16:1::2 fib saddr type != local drop"), ipv6);
+        assertTrue(ipv6.contains("meta l4proto udp meta mark 0x0000ca6c ct mark set meta mark"), ipv6);
 
         assertTrue(new LinkSetup(inNamespace, store).down(LINK));
+        assertEquals("", sh("nft", "list", "tables"));
         assertEquals(rulesBefore, sh("ip", "-4", "rule", "show") + sh("ip", "-6", "rule", "show"));
         assertEquals("", sh("ip", "-4", "route", "show", "table", "51820"));
         assertEquals("", sh("ip", "address", "show", "dev", LINK).lines()
@@ -154,6 +165,21 @@ class LinkSetupNetnsTest {
     }
 
     @Test
+    @RequiresCommands("nft")
+    void aFailedFullTunnelUpRemovesItsNftTables() throws Exception {
+        WgQuickConfig config = config("satellite.conf", List.of("Address = fd00:16:1::2/64", "PostUp = exit 4"),
+                "AllowedIPs = 172.16.1.0/24, 10.10.10.0/24", "AllowedIPs = 0.0.0.0/0, ::/0");
+        NetStateStore store = new NetStateStore(tmp.resolve("state"));
+
+        assertThrows(CommandFailedException.class, () -> new LinkSetup(inNamespace, store).up(LinkPlan.of(config, List.of())));
+
+        assertEquals("", sh("nft", "list", "tables"));
+        assertFalse(sh("ip", "-4", "rule", "show").contains("51820"));
+        assertFalse(Files.exists(store.pathFor(LINK)));
+    }
+
+    @Test
+    @RequiresCommands("nft")
     void downAfterTheLinkIsGoneStillRemovesRules() throws Exception {
         WgQuickConfig config = config("satellite.conf", List.of(),
                 "AllowedIPs = 172.16.1.0/24, 10.10.10.0/24", "AllowedIPs = 0.0.0.0/0");
@@ -166,6 +192,7 @@ class LinkSetupNetnsTest {
         String rules = sh("ip", "-4", "rule", "show");
         assertFalse(rules.contains("51820"), rules);
         assertFalse(rules.contains("suppress_prefixlength"), rules);
+        assertEquals("", sh("nft", "list", "tables"), "the nft table does not go with the link");
         assertFalse(Files.exists(store.pathFor(LINK)));
     }
 }

@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,6 +54,34 @@ class LinkSetupTest {
     static InetAddress ip(String literal) {
         return InetAddress.ofLiteral(literal);
     }
+
+    /** How the fake runner shows the nft command that loads {@code script} (one argument, single-quoted). */
+    static String nft(String script) {
+        return "nft '" + script + "'";
+    }
+
+    /** wg-quick's IPv4 table for wg0 with Addresses 10.64.0.2/32 and 192.168.64.1/24, fwmark 51821. */
+    static final String NFT_IPV4 = """
+            add table ip wg-quick-wg0
+            add chain ip wg-quick-wg0 preraw { type filter hook prerouting priority -300; }
+            add chain ip wg-quick-wg0 premangle { type filter hook prerouting priority -150; }
+            add chain ip wg-quick-wg0 postmangle { type filter hook postrouting priority -150; }
+            add rule ip wg-quick-wg0 preraw iifname != "wg0" ip daddr 10.64.0.2 fib saddr type != local drop
+            add rule ip wg-quick-wg0 preraw iifname != "wg0" ip daddr 192.168.64.1 fib saddr type != local drop
+            add rule ip wg-quick-wg0 postmangle meta l4proto udp mark 51821 ct mark set mark
+            add rule ip wg-quick-wg0 premangle meta l4proto udp meta mark set ct mark
+            """;
+
+    /** The IPv6 one for Address fd00:64::2/128. */
+    static final String NFT_IPV6 = """
+            add table ip6 wg-quick-wg0
+            add chain ip6 wg-quick-wg0 preraw { type filter hook prerouting priority -300; }
+            add chain ip6 wg-quick-wg0 premangle { type filter hook prerouting priority -150; }
+            add chain ip6 wg-quick-wg0 postmangle { type filter hook postrouting priority -150; }
+            add rule ip6 wg-quick-wg0 preraw iifname != "wg0" ip6 daddr fd00:64::2 fib saddr type != local drop
+            add rule ip6 wg-quick-wg0 postmangle meta l4proto udp mark 51821 ct mark set mark
+            add rule ip6 wg-quick-wg0 premangle meta l4proto udp meta mark set ct mark
+            """;
 
     @Test
     void mainOfficeSkipsTheTunnelSubnetAlreadyRoutedByItsAddress() throws Exception {
@@ -123,7 +154,7 @@ class LinkSetupTest {
     @Test
     void fullTunnelUsesFwmarkPolicyRoutingInTheFirstFreeTable() throws Exception {
         ip.answer("ip -4 route show table 51820", "default dev other0 scope link\n");
-        LinkPlan plan = plan(RouteTable.AUTO, List.of("10.64.0.2/32", "fd00:64::2/128"),
+        LinkPlan plan = plan(RouteTable.AUTO, List.of("10.64.0.2/32", "fd00:64::2/128", "192.168.64.1/24"),
                 List.of("0.0.0.0/0", "::/0", "10.64.0.0/16"));
         AppliedLink link = setup().up(plan);
 
@@ -131,6 +162,7 @@ class LinkSetupTest {
         assertEquals(List.of(
                 "ip -4 address add 10.64.0.2/32 dev wg0",
                 "ip -6 address add fd00:64::2/128 dev wg0",
+                "ip -4 address add 192.168.64.1/24 dev wg0",
                 "ip link set mtu 1420 up dev wg0",
                 "ip -4 route show table 51820",
                 "ip -4 route show table 51821",
@@ -141,21 +173,30 @@ class LinkSetupTest {
                 "ip -4 rule add table main suppress_prefixlength 0",
                 "ip -4 route add 0.0.0.0/0 dev wg0 table 51821",
                 "sysctl -q net.ipv4.conf.all.src_valid_mark=1",
+                "nft --version",
+                nft(NFT_IPV4),
                 "ip -6 rule add not fwmark 51821 table 51821",
                 "ip -6 rule add table main suppress_prefixlength 0",
-                "ip -6 route add ::/0 dev wg0 table 51821"), ip.commands());
-        assertTrue(Files.readString(stateDir.resolve("wg0.state")).contains("fwmark 51821\n"));
+                "ip -6 route add ::/0 dev wg0 table 51821",
+                nft(NFT_IPV6)), ip.commands());
+        String state = Files.readString(stateDir.resolve("wg0.state"));
+        assertTrue(state.contains("fwmark 51821\n"), state);
+        assertTrue(state.contains("step route wg0 0.0.0.0/0 51821\nstep nft 4 wg-quick-wg0\n"), state);
+        assertTrue(state.contains("step route wg0 ::/0 51821\nstep nft 6 wg-quick-wg0\n"), state);
 
         ip.clear();
         assertTrue(new LinkSetup(ip, new NetStateStore(stateDir)).down("wg0"));
         assertEquals(List.of(
+                "nft delete table ip6 wg-quick-wg0",
                 "ip -6 route del ::/0 dev wg0 table 51821",
                 "ip -6 rule del table main suppress_prefixlength 0",
                 "ip -6 rule del not fwmark 51821 table 51821",
+                "nft delete table ip wg-quick-wg0",
                 "ip -4 route del 0.0.0.0/0 dev wg0 table 51821",
                 "ip -4 rule del table main suppress_prefixlength 0",
                 "ip -4 rule del not fwmark 51821 table 51821",
                 "ip -4 route del 10.64.0.0/16 dev wg0",
+                "ip -4 address del 192.168.64.1/24 dev wg0",
                 "ip -6 address del fd00:64::2/128 dev wg0",
                 "ip -4 address del 10.64.0.2/32 dev wg0"), ip.commands());
         assertFalse(Files.exists(stateDir.resolve("wg0.state")));
@@ -171,7 +212,95 @@ class LinkSetupTest {
                 "ip -4 rule add not fwmark 4660 table 4660",
                 "ip -4 rule add table main suppress_prefixlength 0",
                 "ip -4 route add 0.0.0.0/0 dev wg0 table 4660",
-                "sysctl -q net.ipv4.conf.all.src_valid_mark=1"), ip.commands());
+                "sysctl -q net.ipv4.conf.all.src_valid_mark=1",
+                "nft --version",
+                nft("""
+                        add table ip wg-quick-wg0
+                        add chain ip wg-quick-wg0 preraw { type filter hook prerouting priority -300; }
+                        add chain ip wg-quick-wg0 premangle { type filter hook prerouting priority -150; }
+                        add chain ip wg-quick-wg0 postmangle { type filter hook postrouting priority -150; }
+                        add rule ip wg-quick-wg0 postmangle meta l4proto udp mark 4660 ct mark set mark
+                        add rule ip wg-quick-wg0 premangle meta l4proto udp meta mark set ct mark
+                        """)), ip.commands());
+    }
+
+    @Test
+    void withoutNftTheFirewallPartIsLeftOutWithOneWarning() throws Exception {
+        ip.fail("nft --version", 127, "bash: nft: command not found\n");
+        List<String> warnings = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(LinkSetup.class.getName());
+        logger.addHandler(handler);
+        try {
+            setup().up(plan(RouteTable.AUTO, List.of("10.64.0.2/32", "fd00:64::2/128"), List.of("0.0.0.0/0", "::/0")));
+        } finally {
+            logger.removeHandler(handler);
+        }
+
+        assertEquals(List.of("nft --version"), ip.commands().stream().filter(c -> c.startsWith("nft")).toList(),
+                "checked once, nothing loaded");
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals("wg0: nft is not available (nft --version exited with status 127: bash: nft: command not found): "
+                + "full tunnel without the firewall rules wg-quick adds (packets for the tunnel addresses arriving on "
+                + "other interfaces are not dropped, replies get no conntrack fwmark for rp_filter); wgate has no "
+                + "iptables fallback, install nftables", warnings.getFirst());
+        assertFalse(Files.readString(stateDir.resolve("wg0.state")).contains("step nft"));
+    }
+
+    @Test
+    void anNftThatCannotBeStartedCountsAsMissing() throws Exception {
+        CommandRunner noNft = command -> {
+            if (command.getFirst().equals("nft")) {
+                ip.run(command);
+                throw new IOException("Cannot run program \"nft\": error=2, No such file or directory");
+            }
+            return ip.run(command);
+        };
+        AppliedLink link = new LinkSetup(noNft, new NetStateStore(stateDir))
+                .up(plan(RouteTable.AUTO, List.of("10.64.0.2/32"), List.of("0.0.0.0/0")));
+        assertEquals(51820, link.fwMark());
+        assertEquals(List.of("nft --version"), ip.commands().stream().filter(c -> c.startsWith("nft")).toList());
+    }
+
+    @Test
+    void aFailedNftLoadUndoesTheRoutingOfItsFamilyAndRecordsNoTable() throws Exception {
+        LinkPlan plan = plan(RouteTable.AUTO, List.of("10.64.0.2/32", "fd00:64::2/128", "192.168.64.1/24"),
+                List.of("0.0.0.0/0", "::/0")).withFwMark(51821);
+        ip.fail(nft(NFT_IPV6), 1, "Error: Could not process rule: No such file or directory\n");
+
+        CommandFailedException e = assertThrows(CommandFailedException.class, () -> setup().up(plan));
+        assertTrue(e.getMessage().endsWith("failed (exit 1): Error: Could not process rule: No such file or directory"),
+                e.getMessage());
+        List<String> commands = ip.commands();
+        assertEquals(List.of(
+                nft(NFT_IPV6),
+                "ip -6 route del ::/0 dev wg0 table 51821",
+                "ip -6 rule del table main suppress_prefixlength 0",
+                "ip -6 rule del not fwmark 51821 table 51821",
+                "nft delete table ip wg-quick-wg0",
+                "ip -4 route del 0.0.0.0/0 dev wg0 table 51821",
+                "ip -4 rule del table main suppress_prefixlength 0",
+                "ip -4 rule del not fwmark 51821 table 51821",
+                "ip -4 address del 192.168.64.1/24 dev wg0",
+                "ip -6 address del fd00:64::2/128 dev wg0",
+                "ip -4 address del 10.64.0.2/32 dev wg0"), commands.subList(commands.indexOf(nft(NFT_IPV6)), commands.size()),
+                "the IPv4 table that was loaded is deleted, the IPv6 one that failed is not");
+        assertFalse(Files.exists(stateDir.resolve("wg0.state")));
     }
 
     @Test
@@ -232,9 +361,9 @@ class LinkSetupTest {
         assertFalse(setup().down("wg0"));
     }
 
-    /** Fails the N-th host change of a plan that has ten; what was done before it must be undone, newest first. */
+    /** Fails the N-th host change of a plan that has eleven; what was done before it must be undone, newest first. */
     @ParameterizedTest(name = "mutation {0} fails")
-    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
     void failureAtAnyStepRollsBackExactlyWhatWasDone(int failing) throws Exception {
         Hooks hooks = new Hooks(List.of("echo pre %i"), List.of("echo post %i"), List.of("echo pd"), List.of("echo pod"));
         LinkPlan plan = new LinkPlan("wg0",
@@ -242,15 +371,16 @@ class LinkSetupTest {
                 OptionalInt.of(1400), RouteTable.AUTO, 0,
                 List.of(Prefix.parse("0.0.0.0/0"), Prefix.parse("192.168.8.0/24")), List.of(), hooks);
         // Mutations in order: 1 pre hook, 2 addr4, 3 addr6, 4 link mtu/up, 5 route 192.168.8.0/24,
-        // 6 rule not fwmark, 7 rule suppress, 8 default route, 9 sysctl, 10 post hook.
+        // 6 rule not fwmark, 7 rule suppress, 8 default route, 9 sysctl, 10 nft table, 11 post hook.
         List<String> undoOfStep = Arrays.asList(null, null, "ip -4 address del 10.8.0.1/24 dev wg0",
                 "ip -6 address del fd00:8::1/64 dev wg0", null, "ip -4 route del 192.168.8.0/24 dev wg0",
                 "ip -4 rule del not fwmark 51820 table 51820", "ip -4 rule del table main suppress_prefixlength 0",
-                "ip -4 route del 0.0.0.0/0 dev wg0 table 51820", null, null);
+                "ip -4 route del 0.0.0.0/0 dev wg0 table 51820", null, "nft delete table ip wg-quick-wg0", null);
         ip.failMutation(failing);
 
         IOException e = assertThrows(IOException.class, () -> setup().up(plan));
         assertTrue(e.getMessage().endsWith("failed (exit 2): RTNETLINK answers: Injected failure"), e.getMessage());
+        assertEquals(failing == 10, e.getMessage().startsWith("nft 'add table ip wg-quick-wg0\n"), e.getMessage());
 
         List<String> mutations = ip.commands().stream().filter(c -> FakeCommandRunner.isMutation(List.of(c.split(" "))))
                 .toList();
@@ -324,10 +454,11 @@ class LinkSetupTest {
         }
         List<String> commands = ip.commands();
         assertEquals(List.of(
+                "nft delete table ip wg-quick-wg0",
                 "ip -4 route del 0.0.0.0/0 dev wg0 table 51820",
                 "ip -4 rule del table main suppress_prefixlength 0",
                 "ip -4 rule del not fwmark 51820 table 51820",
-                "ip -4 address del 10.8.0.1/24 dev wg0"), commands.subList(commands.size() - 4, commands.size()));
+                "ip -4 address del 10.8.0.1/24 dev wg0"), commands.subList(commands.size() - 5, commands.size()));
         assertFalse(Files.exists(stateDir.resolve("wg0.state")));
     }
 

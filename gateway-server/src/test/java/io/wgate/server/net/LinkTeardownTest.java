@@ -40,8 +40,11 @@ class LinkTeardownTest {
         ip.fail("ip -4 route del 10.9.0.0/16 dev wg0", 1, "Cannot find device \"wg0\"");
         ip.fail("ip -4 address del 10.8.0.1/24 dev wg0", 1, "Cannot find device \"wg0\"");
         ip.fail("ip -4 rule del table main suppress_prefixlength 0", 2, "RTNETLINK answers: No such file or directory");
+        ip.fail("nft delete table ip wg-quick-wg0", 1, "Error: Could not process rule: No such file or directory\n"
+                + "delete table ip wg-quick-wg0\n                ^^^^^^^^^^^^\n");
         assertTrue(setup().down("wg0"));
-        assertEquals(5, ip.commands().size());
+        assertEquals(6, ip.commands().size());
+        assertEquals("nft delete table ip wg-quick-wg0", ip.commands().getFirst());
         assertFalse(Files.exists(stateDir.resolve("wg0.state")));
     }
 
@@ -103,6 +106,30 @@ class LinkTeardownTest {
 
         assertTrue(setup().cleanup("wg0"));
         assertEquals(List.of("bash -c 'echo post-down wg0'"), ip.commands());
+        assertFalse(Files.exists(stateDir.resolve("wg0.state")));
+    }
+
+    @Test
+    void anNftTableThatCannotBeDeletedIsKeptForTheNextDown() throws Exception {
+        setup().up(plan(RouteTable.AUTO, List.of("10.8.0.1/24"), List.of("0.0.0.0/0")));
+        ip.clear();
+        ip.fail("nft delete table ip wg-quick-wg0", 1, "Error: Could not process rule: Operation not permitted");
+
+        IOException e = assertThrows(IOException.class, () -> setup().down("wg0"));
+        assertTrue(e.getMessage().startsWith("down wg0: 1 problem(s), first: nft delete table ip wg-quick-wg0 failed "
+                + "(exit 1): Error: Could not process rule: Operation not permitted; 1 step(s) kept in "), e.getMessage());
+        assertEquals(List.of(
+                "nft delete table ip wg-quick-wg0",
+                "ip -4 route del 0.0.0.0/0 dev wg0 table 51820",
+                "ip -4 rule del table main suppress_prefixlength 0",
+                "ip -4 rule del not fwmark 51820 table 51820",
+                "ip -4 address del 10.8.0.1/24 dev wg0"), ip.commands(), "the rest is undone regardless");
+        assertTrue(Files.readString(stateDir.resolve("wg0.state")).contains("step nft 4 wg-quick-wg0\n"));
+
+        ip.clear();
+        ip.answer("nft delete table ip wg-quick-wg0", "");
+        assertTrue(setup().down("wg0"));
+        assertEquals(List.of("nft delete table ip wg-quick-wg0"), ip.commands());
         assertFalse(Files.exists(stateDir.resolve("wg0.state")));
     }
 

@@ -18,6 +18,7 @@ class NetStateTest {
                 .plus(new NetStep.AddRoute("wg0", Prefix.parse("10.10.10.0/24"), null))
                 .plus(new NetStep.AddRule(true, List.of("not", "fwmark", "51820", "table", "51820")))
                 .plus(new NetStep.AddRoute("wg0", Prefix.parse("::/0"), "51820"))
+                .plus(new NetStep.NftTable(true, "wg-quick-wg0"))
                 .withFwMark(51820).completed();
     }
 
@@ -38,6 +39,7 @@ class NetStateTest {
                 step route wg0 10.10.10.0/24 -
                 step rule 6 not fwmark 51820 table 51820
                 step route wg0 ::/0 51820
+                step nft 6 wg-quick-wg0
                 """), text);
     }
 
@@ -48,6 +50,11 @@ class NetStateTest {
         assertEquals(List.of("ip", "-6", "route", "del", "fd00:2::/48", "dev", "wg0", "table", "1234"), route.undoCommand());
         NetStep address = new NetStep.AddAddress("wg0", InterfaceAddress.parse("10.0.0.1"));
         assertEquals(List.of("ip", "-4", "address", "del", "10.0.0.1/32", "dev", "wg0"), address.undoCommand());
+        NetStep table = new NetStep.NftTable(false, "wg-quick-wg0");
+        assertEquals(List.of("nft", "add", "table", "ip", "wg-quick-wg0"), table.applyCommand());
+        assertEquals(List.of("nft", "delete", "table", "ip", "wg-quick-wg0"), table.undoCommand());
+        assertEquals(List.of("nft", "delete", "table", "ip6", "wg-quick-wg0"),
+                new NetStep.NftTable(true, "wg-quick-wg0").undoCommand());
     }
 
     @Test
@@ -61,6 +68,9 @@ class NetStateTest {
                 () -> NetState.parse(List.of("version 1", "interface wg0", "step teleport wg0")));
         assertThrows(IllegalArgumentException.class,
                 () -> NetState.parse(List.of("version 1", "interface wg0", "step rule 5 not fwmark 1 table 1")));
+        assertThrows(IllegalArgumentException.class,
+                () -> NetState.parse(List.of("version 1", "interface wg0", "step nft inet wg-quick-wg0")));
+        assertThrows(IllegalArgumentException.class, () -> new NetStep.NftTable(false, "wg-quick-wg0; flush ruleset"));
         assertThrows(IllegalArgumentException.class, () -> new NetStep.AddRule(false, List.of("table", "a b")));
         assertThrows(IllegalArgumentException.class, () -> NetState.begin("wg0", List.of("a\nb"), List.of()));
     }

@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Owns the {@link Engine} on its event loop: supplies the monotonic time, flushes the outbox after
  * each batch and runs {@link Engine#onTick} at {@link Engine#nextDeadlineNanos()}. Queued handshake
- * work runs as its own loop task, so reads of transport data interleave with it.
+ * work runs as its own loop task, one budget per round of the loop, so reads of transport data
+ * interleave with it.
  *
  * <p>Every method runs on the engine's event loop.
  */
@@ -90,7 +91,13 @@ final class EngineDriver {
         if (deadline == Long.MIN_VALUE) {
             if (!immediateTickQueued) {
                 immediateTickQueued = true;
-                loop.execute(tickTask);
+                // Scheduled, not execute()d: the loop runs every task submitted while it drains its task
+                // queue (checking the time only every 64 tasks), so a tick that re-submitted itself while
+                // handshakes remain queued would process the whole queue before the loop read the socket
+                // again. A task scheduled now waits for the next round, after the loop's I/O: reads of
+                // transport data interleave with each tick's handshake budget, and the queue can grow to
+                // its under-load depth (cookie replies instead of Diffie-Hellman) during a flood.
+                loop.schedule(tickTask, 0, TimeUnit.NANOSECONDS);
             }
             return;
         }

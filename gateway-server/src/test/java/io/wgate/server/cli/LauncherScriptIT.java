@@ -1,0 +1,182 @@
+package io.wgate.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wgate.server.config.WgKey;
+import io.wgate.server.demo.TestRuntime;
+import io.wgate.server.net.CommandResult;
+import io.wgate.tun.testing.Privileged;
+import io.wgate.tun.testing.RequiresCommands;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The repository-root launcher {@code ./wgate} as a user runs it: it finds a JDK 25 by itself and runs
+ * the built jar, and says clearly when there is none.
+ *
+ * <p>The launcher looks at {@code $JAVA_HOME}, then {@code /usr/lib/jvm/*25*}, then {@code java} on the
+ * PATH. To show it a machine without a JDK 25 the test needs no hook in the script: it runs it in a
+ * mount namespace of its own ({@code unshare --mount}, root) where {@code /usr/lib/jvm} is an empty tmpfs,
+ * with a PATH of its own; the host's {@code /usr/lib/jvm} is never touched.
+ */
+@Privileged(network = false)
+class LauncherScriptIT {
+
+    @TempDir
+    Path tmp;
+
+    /** The repository root: the module's parent. */
+    private static Path root() {
+        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
+    }
+
+    private static Path launcher() {
+        Path script = root().resolve("wgate");
+        assertTrue(Files.isExecutable(script), script + " is missing or not executable");
+        return script;
+    }
+
+    private static CommandResult run(List<String> command, Map<String, String> environment, String stdin)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        Path err = Files.createTempFile("wgate-launcher", ".err");
+        try {
+            builder.redirectError(err.toFile());
+            Process process = builder.start();
+            try (var in = process.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(command + " did not finish");
+            }
+            return new CommandResult(command, process.exitValue(), out, Files.readString(err));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** Where {@code name} is installed ({@code /usr/bin}, {@code /bin}, {@code /usr/sbin}, {@code /sbin}). */
+    private static String tool(String name) {
+        return Stream.of("/usr/bin", "/bin", "/usr/sbin", "/sbin").map(d -> Path.of(d, name))
+                .filter(Files::isExecutable).findFirst().map(Path::toString)
+                .orElseThrow(() -> new AssertionError(name + " not found"));
+    }
+
+    /** A fake {@code java} that reports {@code version} and records that the launcher asked it. */
+    private Path fakeJava(Path dir, int version, Path probes) throws IOException {
+        Files.createDirectories(dir);
+        Path java = dir.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"$0\" >> " + probes + "\n"
+                + "echo '    java.specification.version = " + version + "' >&2\nexit 0\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return java;
+    }
+
+    @Test
+    @RequiresCommands({"unshare", "mount", "mkdir", "cp", "bash", "dirname", "readlink", "sed"})
+    void withoutAJdk25ItSaysSoAndWhereItLooked() throws Exception {
+        Path probes = tmp.resolve("probes.log");
+        // An old JDK in JAVA_HOME, another first on the PATH, and under /usr/lib/jvm a directory whose name
+        // matches the launcher's pattern but holds a JDK 17: all must be asked and turned down.
+        Path javaHome = tmp.resolve("jdk-21");
+        Path homeJava = fakeJava(javaHome.resolve("bin"), 21, probes);
+        Path bin = tmp.resolve("bin");
+        Path pathJava = fakeJava(bin, 11, probes);
+        for (String tool : List.of("bash", "dirname", "readlink", "sed")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of(tool(tool)));
+        }
+        Path stash = Files.createDirectories(tmp.resolve("stash/bin"));
+        fakeJava(stash, 17, probes);
+        String jvmJava = "/usr/lib/jvm/temurin-25-broken/bin/java";
+        String setup = tool("mount") + " -t tmpfs wgate-test-no-jdk /usr/lib/jvm && " + tool("mkdir")
+                + " -p /usr/lib/jvm/temurin-25-broken && " + tool("cp") + " -a " + stash
+                + " /usr/lib/jvm/temurin-25-broken/ && exec \"$@\"";
+        List<String> command = List.of(tool("unshare"), "--mount", "--propagation", "private", tool("sh"), "-c",
+                setup, "sh", launcher().toString(), "genkey");
+
+        CommandResult result = run(command, Map.of("PATH", bin.toString(), "JAVA_HOME", javaHome.toString()), "");
+
+        assertEquals(1, result.exitCode(), result.stdout() + result.stderr());
+        assertEquals("", result.stdout());
+        assertEquals("wgate: needs a JDK 25 or newer, and none was found (JAVA_HOME, /usr/lib/jvm, PATH).\n"
+                + "       Install one (for example Temurin 25) or point JAVA_HOME at it.\n", result.stderr());
+        // (The directory matches several of the launcher's patterns, so it may be asked more than once.)
+        assertEquals(List.of(homeJava.toString(), jvmJava, pathJava.toString()),
+                Files.readAllLines(probes).stream().distinct().toList(), "the candidates the launcher tried, in order");
+        assertTrue(Files.isDirectory(Path.of("/usr/lib/jvm")) && !Files.exists(Path.of(jvmJava)),
+                "the host's /usr/lib/jvm must be untouched");
+    }
+
+    @Test
+    void itFindsTheJdkAndRunsTheBuiltJar() throws Exception {
+        Path jar = TestRuntime.jar().toAbsolutePath().normalize();
+        assertEquals(root().resolve("gateway-server/target/wgate.jar"), jar, "the launcher runs this jar");
+        // The launcher rebuilds when a source is newer than the jar; the tests run after 'package', so it
+        // must not (a build here would replace the jar under the running tests).
+        Optional<Path> newer = newerSource(jar);
+        assertTrue(newer.isEmpty(), () -> newer.get() + " is newer than " + jar + ": run ./mvnw package first");
+        String javaHome = System.getProperty("java.home");
+        // A PATH without java: the launcher must take the JDK from JAVA_HOME.
+        Map<String, String> environment = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "JAVA_HOME", javaHome,
+                "HOME", tmp.toString());
+
+        CommandResult genkey = run(List.of(launcher().toString(), "genkey"), environment, "");
+        assertEquals(0, genkey.exitCode(), genkey.stderr());
+        assertFalse(genkey.stderr().contains("building"), genkey.stderr());
+        String privateKey = genkey.stdout().strip();
+        WgKey key = WgKey.parseBase64(privateKey).orElseThrow(() -> new AssertionError("not a key: " + privateKey));
+        assertEquals(privateKey + "\n", genkey.stdout());
+
+        CommandResult pubkey = run(List.of(launcher().toString(), "pubkey"), environment, genkey.stdout());
+        assertEquals(0, pubkey.exitCode(), pubkey.stderr());
+        assertEquals(key.publicKey().toBase64() + "\n", pubkey.stdout());
+
+        CommandResult bad = run(List.of(launcher().toString(), "pubkey"), environment, "not a key\n");
+        assertTrue(bad.exitCode() != 0, "the launcher passes the command's exit status on");
+    }
+
+    /** A {@code .java} or {@code pom.xml} under the repository newer than {@code jar}, as the launcher looks. */
+    private static Optional<Path> newerSource(Path jar) throws IOException {
+        FileTime built = Files.getLastModifiedTime(jar);
+        Path root = root();
+        List<Path> newer = new ArrayList<>();
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+                    java.nio.file.attribute.BasicFileAttributes attrs) {
+                return dir.equals(root.resolve(".git")) ? java.nio.file.FileVisitResult.SKIP_SUBTREE
+                        : java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file,
+                    java.nio.file.attribute.BasicFileAttributes attrs) {
+                String name = file.getFileName().toString();
+                if ((name.endsWith(".java") || name.equals("pom.xml")) && attrs.lastModifiedTime().compareTo(built) > 0) {
+                    newer.add(file);
+                    return java.nio.file.FileVisitResult.TERMINATE;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return newer.stream().findFirst();
+    }
+}

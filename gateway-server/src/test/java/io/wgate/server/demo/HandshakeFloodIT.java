@@ -1,0 +1,108 @@
+package io.wgate.server.demo;
+
+import static io.wgate.server.demo.Addressing.HOST_A;
+import static io.wgate.server.demo.Addressing.HOST_B;
+import static io.wgate.server.demo.Addressing.LISTEN_PORT;
+import static io.wgate.server.demo.Addressing.MAIN_WAN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wgate.tun.testing.Privileged;
+import io.wgate.tun.testing.RequiresCommands;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A handshake flood must not starve data (issue 3, gateway-server): in the two-office network with wgate
+ * on both gateways and the tunnel up, a flooder on the Internet router sends the Main Office gateway's
+ * port {@value #RATE} datagrams a second of junk, most of them handshake initiations with a valid mac1
+ * (each costs the gateway a Diffie-Hellman to reject, far more than it can do at that rate) while
+ * Host A and Host B ping each other through the tunnel. Every ping must be answered. The test also
+ * checks that the flood was real: the flooder sent at the intended rate, the datagrams reached the
+ * gateway's namespace, and the gateway answered with cookie replies, i.e. it was under load.
+ */
+@Privileged
+@RequiresCommands("ping")
+class HandshakeFloodIT {
+
+    /** Datagrams per second: several times what one core can reject by Diffie-Hellman. */
+    static final int RATE = 30_000;
+    static final int FLOOD_SECONDS = 16;
+    static final int PINGS = 20;
+    private static final Pattern RESULT = Pattern.compile("sent (\\d+), cookie replies (\\d+)");
+
+    private TwoOffices offices;
+
+    @RegisterExtension
+    final GatewayLogsOnFailure logs = new GatewayLogsOnFailure(() -> offices);
+
+    @AfterEach
+    void removeEverything() {
+        if (offices == null) {
+            return;
+        }
+        offices.close();
+        assertEquals(List.of(), offices.cleanupProblems(), "cleanup problems");
+        assertEquals(List.of(), offices.leftovers(), "left behind after close");
+    }
+
+    @Test
+    void pingsThroughTheTunnelKeepWorkingDuringAHandshakeFlood() throws Exception {
+        offices = TwoOffices.open(new TwoOffices.Options(GatewayKind.WGATE, GatewayKind.WGATE, EndpointMode.BOTH,
+                TestRuntime.runtime()));
+        offices.startGateways();
+        Pinger pinger = new Pinger(offices.shell(), offices.options().runtime());
+        SiteNames n = offices.names();
+        PingResult contact = pinger.awaitReply(n.hostA(), HOST_B, Duration.ofSeconds(20));
+        assertTrue(contact.received() > 0, "no first contact:\n" + contact.output());
+
+        Path floodLog = offices.workDir().resolve("flooder.log");
+        List<String> command = new ArrayList<>(List.of(offices.shell().ip(), "netns", "exec", n.internet(),
+                ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+                HandshakeFlooder.class.getName(), MAIN_WAN, Integer.toString(LISTEN_PORT),
+                offices.mainConfig().keys().publicKey().toBase64(), Integer.toString(RATE),
+                Integer.toString(FLOOD_SECONDS)));
+        Process flooder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(floodLog.toFile()).start();
+        offices.track(() -> {
+            flooder.destroyForcibly();
+            flooder.waitFor(10, TimeUnit.SECONDS);
+        });
+        UdpStats mainBefore = UdpStats.of(offices.main().pid());
+        Thread.sleep(3_000); // the JVM starts, the handshake queue fills: the gateway is under load by now
+
+        PingResult aToB = pinger.ping(n.hostA(), HOST_B, PINGS);
+        PingResult bToA = pinger.ping(n.hostB(), HOST_A, PINGS);
+        boolean floodLasted = flooder.isAlive();
+        UdpStats mainDuring = UdpStats.of(offices.main().pid());
+
+        assertTrue(flooder.waitFor(FLOOD_SECONDS + 30, TimeUnit.SECONDS), "the flooder did not finish");
+        String output = Files.readString(floodLog);
+        Matcher m = RESULT.matcher(output);
+        assertTrue(m.find(), "the flooder printed no result:\n" + output);
+        long sent = Long.parseLong(m.group(1));
+        long cookieReplies = Long.parseLong(m.group(2));
+        String context = "flooder: " + output.strip() + "\nUDP Main " + mainBefore + " -> " + mainDuring
+                + "\nA -> B " + aToB.summary() + "\nB -> A " + bToA.summary();
+        System.out.println(context);
+
+        assertTrue(floodLasted, "the flood ended before the pings did\n" + context);
+        assertTrue(sent >= (long) RATE * FLOOD_SECONDS * 9 / 10, "the flooder fell short of its rate\n" + context);
+        assertTrue(mainDuring.inDatagrams() - mainBefore.inDatagrams() >= (long) RATE * 5,
+                "the flood did not reach the Main Office gateway\n" + context);
+        assertTrue(cookieReplies > 0, "no cookie replies: the gateway was never under load\n" + context);
+        assertTrue(aToB.allReplied(), "Host A -> Host B during the flood\n" + context + "\n" + aToB.output());
+        assertTrue(bToA.allReplied(), "Host B -> Host A during the flood\n" + context + "\n" + bToA.output());
+        assertTrue(offices.main().isAlive(), "the Main Office gateway died");
+        assertTrue(offices.main().peer().hasHandshake());
+    }
+}

@@ -1,0 +1,85 @@
+package io.wgate.server.demo;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.wgate.core.cookie.CookieGenerator;
+import io.wgate.core.wire.Initiation;
+import io.wgate.server.config.WgKey;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.SplittableRandom;
+
+/**
+ * Floods a WireGuard port with junk, paced at a fixed rate, from the namespace it runs in
+ * ({@code java -cp <test class path> io.wgate.server.demo.HandshakeFlooder HOST PORT PUBLIC_KEY RATE SECONDS}).
+ * Of every eight datagrams six are handshake initiations with random content but a valid mac1 for
+ * {@code PUBLIC_KEY} (so the gateway must do the Diffie-Hellman to reject each one, or, once under load,
+ * answer with a cookie reply), one is a random initiation with a wrong mac1, and one is random bytes of
+ * random length. Counts the cookie replies it receives, which show the gateway was pushed under load,
+ * and prints {@code sent N, cookie replies M} when done.
+ */
+public final class HandshakeFlooder {
+
+    private HandshakeFlooder() {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        InetSocketAddress target = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
+        WgKey key = WgKey.parseBase64(args[2]).orElseThrow(() -> new IllegalArgumentException("not a key: " + args[2]));
+        int rate = Integer.parseInt(args[3]);
+        long durationNanos = Long.parseLong(args[4]) * 1_000_000_000L;
+        CookieGenerator macs = new CookieGenerator(key.bytes());
+        SplittableRandom random = new SplittableRandom(0xF100D);
+        ByteBuf message = Unpooled.buffer(Initiation.LENGTH);
+        byte[] bytes = new byte[Initiation.LENGTH];
+        ByteBuffer reply = ByteBuffer.allocate(256);
+        long sent = 0;
+        long cookieReplies = 0;
+        try (DatagramChannel channel = DatagramChannel.open()) {
+            channel.connect(target);
+            channel.configureBlocking(false);
+            long start = System.nanoTime();
+            long now = start;
+            while (now - start < durationNanos) {
+                long due = (now - start) * rate / 1_000_000_000L;
+                for (; sent < due; sent++) {
+                    int kind = (int) (sent & 7);
+                    random.nextBytes(bytes);
+                    int length = Initiation.LENGTH;
+                    if (kind < 7) {
+                        bytes[0] = 1; // type: initiation, three reserved zero bytes
+                        bytes[1] = 0;
+                        bytes[2] = 0;
+                        bytes[3] = 0;
+                        if (kind < 6) {
+                            message.clear().writeBytes(bytes);
+                            macs.addMacs(message, 0, Initiation.LENGTH, now);
+                            message.getBytes(0, bytes);
+                        }
+                    } else {
+                        length = 1 + random.nextInt(Initiation.LENGTH);
+                    }
+                    try {
+                        channel.write(ByteBuffer.wrap(bytes, 0, length));
+                    } catch (java.net.PortUnreachableException e) {
+                        // an ICMP error from an earlier datagram: keep going
+                    }
+                }
+                try {
+                    for (reply.clear(); channel.read(reply) > 0; reply.clear()) {
+                        if (reply.position() == 64 && reply.get(0) == 3) {
+                            cookieReplies++;
+                        }
+                    }
+                } catch (java.net.PortUnreachableException e) {
+                    // as above
+                }
+                Thread.sleep(1);
+                now = System.nanoTime();
+            }
+        }
+        System.out.println("sent " + sent + ", cookie replies " + cookieReplies);
+    }
+}

@@ -136,12 +136,20 @@ class TwoOfficesIT {
     private void transferAndCount() throws Exception {
         Path www = Files.createDirectory(offices.workDir().resolve("www"));
         String expectedSha256 = writeRandomFile(www.resolve("blob.bin"), TRANSFER_BYTES);
-        transfer(Leg.SATELLITE_TO_MAIN, www, expectedSha256);
-        transfer(Leg.MAIN_TO_SATELLITE, www, expectedSha256);
+        UdpStats mainUdpStart = UdpStats.of(offices.main().pid());
+        UdpStats satUdpStart = UdpStats.of(offices.satellite().pid());
+        transfer(Leg.SATELLITE_TO_MAIN, www, expectedSha256, mainUdpStart, satUdpStart);
+        transfer(Leg.MAIN_TO_SATELLITE, www, expectedSha256, mainUdpStart, satUdpStart);
     }
 
-    /** One leg: serve, fetch, verify the content, then the counters (see {@link #assertCountsMatch}, {@link #assertCountsBounded}). */
-    private void transfer(Leg leg, Path www, String expectedSha256) throws Exception {
+    /**
+     * One leg: serve, fetch, verify the content, then the counters: the totals against each other
+     * ({@link #assertCountsMatch}, with the socket-buffer drops since {@code mainUdpStart} and
+     * {@code satUdpStart}, before the first leg) and this leg's counts against what it moved
+     * ({@link #assertCountsBounded}).
+     */
+    private void transfer(Leg leg, Path www, String expectedSha256, UdpStats mainUdpStart, UdpStats satUdpStart)
+            throws Exception {
         SiteNames n = offices.names();
         String serverNs = leg.satelliteSends() ? n.hostB() : n.hostA();
         String serverAddress = leg.satelliteSends() ? HOST_B : HOST_A;
@@ -173,9 +181,11 @@ class TwoOfficesIT {
         System.out.println(context);
         long satToMainDrops = socketDrops(satUdpBefore, satUdp, mainUdpBefore, mainUdp);
         long mainToSatDrops = socketDrops(mainUdpBefore, mainUdp, satUdpBefore, satUdp);
-        // Cumulative since the gateways started: one side's tx against the other's rx.
-        assertCountsMatch("Satellite tx vs Main rx", after.satelliteTx(), after.mainRx(), satToMainDrops, context);
-        assertCountsMatch("Main tx vs Satellite rx", after.mainTx(), after.satelliteRx(), mainToSatDrops, context);
+        // Totals since the gateways started: one side's tx against the other's rx.
+        assertCountsMatch("Satellite tx vs Main rx", after.satelliteTx(), after.mainRx(),
+                socketDrops(satUdpStart, satUdp, mainUdpStart, mainUdp), context);
+        assertCountsMatch("Main tx vs Satellite rx", after.mainTx(), after.satelliteRx(),
+                socketDrops(mainUdpStart, mainUdp, satUdpStart, satUdp), context);
 
         // This leg alone: the data direction carried at least the body, the other direction acknowledgements.
         long satTx = after.satelliteTx() - before.satelliteTx();

@@ -23,6 +23,12 @@ public record JavaRuntime(Path java, Path jar) {
     public static final List<String> JVM_OPTIONS =
             List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
 
+    /**
+     * System property with extra options for the gateway JVMs started through {@link #wgate}, separated by
+     * white space (the integration tests turn on Netty's leak detection in the gateways with it).
+     */
+    public static final String GATEWAY_OPTIONS_PROPERTY = "wgate.gateway.jvmOptions";
+
     public JavaRuntime {
         Objects.requireNonNull(java, "java");
         Objects.requireNonNull(jar, "jar");
@@ -67,11 +73,12 @@ public record JavaRuntime(Path java, Path jar) {
         return Files.isExecutable(beside) ? beside : Path.of(System.getProperty("java.home"), "bin", "jwebserver");
     }
 
-    /** {@code java <JVM_OPTIONS> -jar wgate.jar args...}. */
+    /** {@code java <JVM_OPTIONS> <gateway options> -jar wgate.jar args...}. */
     public List<String> wgate(String... args) {
         List<String> line = new ArrayList<>();
         line.add(java.toString());
         line.addAll(JVM_OPTIONS);
+        line.addAll(gatewayOptions());
         line.add("-jar");
         line.add(jar.toString());
         line.addAll(List.of(args));
@@ -84,5 +91,11 @@ public record JavaRuntime(Path java, Path jar) {
                 mainClass.getName()));
         line.addAll(List.of(args));
         return line;
+    }
+
+    /** The options named by {@link #GATEWAY_OPTIONS_PROPERTY}, none when it is unset. */
+    static List<String> gatewayOptions() {
+        String options = System.getProperty(GATEWAY_OPTIONS_PROPERTY, "").strip();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 }

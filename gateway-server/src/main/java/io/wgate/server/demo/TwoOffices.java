@@ -215,7 +215,12 @@ public final class TwoOffices implements AutoCloseable {
         return Objects.requireNonNull(satellite, "gateways not started");
     }
 
-    /** The end of each running gateway's output, for a failure report. */
+    /** The gateways started so far: none before {@link #startGateways}, Main Office first. */
+    public synchronized List<Gateway> gateways() {
+        return Stream.of(main, satellite).filter(Objects::nonNull).toList();
+    }
+
+        /** The end of each running gateway's output, for a failure report. */
     public synchronized String diagnostics(int linesPerGateway) {
         StringBuilder out = new StringBuilder();
         for (Gateway gateway : Stream.of(main, satellite).filter(Objects::nonNull).toList()) {

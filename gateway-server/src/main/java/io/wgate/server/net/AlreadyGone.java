@@ -14,12 +14,16 @@ import java.util.Locale;
  * {@code RTNETLINK answers: No such file or directory} (ENOENT, a rule) and
  * {@code Error: FIB table does not exist.}; {@code nft delete table} words a missing table
  * {@code Error: Could not process rule: No such file or directory}; so the match ignores case and looks
- * for the phrase.
+ * for the phrase. A tool that could not even start (the dynamic loader's {@code error while loading shared
+ * libraries: ...: No such file or directory}) deleted nothing and is not counted as done.
  */
 final class AlreadyGone {
 
     private static final List<String> PHRASES = List.of("cannot find device", "no such device", "does not exist",
             "address not found", "cannot assign requested address", "no such process", "no such file or directory");
+    /** The program never ran: its own ENOENT says nothing about the object. */
+    private static final List<String> NOT_RUN = List.of("error while loading shared libraries",
+            "cannot open shared object file");
 
     private AlreadyGone() {
     }
@@ -27,6 +31,6 @@ final class AlreadyGone {
     /** Whether {@code e}, from undoing a step, says that what it deletes is already gone. */
     static boolean means(CommandFailedException e) {
         String reason = e.reason().toLowerCase(Locale.ROOT);
-        return PHRASES.stream().anyMatch(reason::contains);
+        return PHRASES.stream().anyMatch(reason::contains) && NOT_RUN.stream().noneMatch(reason::contains);
     }
 }

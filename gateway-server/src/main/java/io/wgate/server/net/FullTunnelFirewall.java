@@ -13,6 +13,8 @@ import java.util.List;
  *
  * <pre>
  * add table ip wg-quick-wg0
+ * delete table ip wg-quick-wg0
+ * add table ip wg-quick-wg0
  * add chain ip wg-quick-wg0 preraw { type filter hook prerouting priority -300; }
  * add chain ip wg-quick-wg0 premangle { type filter hook prerouting priority -150; }
  * add chain ip wg-quick-wg0 postmangle { type filter hook postrouting priority -150; }
@@ -21,7 +23,11 @@ import java.util.List;
  * add rule ip wg-quick-wg0 premangle meta l4proto udp meta mark set ct mark
  * </pre>
  *
- * The {@code preraw} rule (one per Address of the family) drops packets addressed to the tunnel's own
+ * The first two lines empty a table of that name left by a gateway that crashed before it could record
+ * the table (wg-quick starts from whatever is there; re-adding rules to a leftover table would double
+ * them, with a stale mark if {@code FwMark} changed); the transaction is all or nothing.
+ *
+ * <p>The {@code preraw} rule (one per Address of the family) drops packets addressed to the tunnel's own
  * addresses that arrive on another interface (from a non-local source), so hosts on the local network
  * cannot reach services bound to the tunnel address. The two mangle rules copy the fwmark of our
  * encrypted UDP packets into their conntrack entry and back onto the replies, so that with
@@ -60,6 +66,8 @@ final class FullTunnelFirewall {
         String pf = ipv6 ? "ip6" : "ip";
         String table = pf + " " + tableName(dev);
         StringBuilder sb = new StringBuilder(512);
+        sb.append("add table ").append(table).append('\n');
+        sb.append("delete table ").append(table).append('\n');
         sb.append("add table ").append(table).append('\n');
         sb.append("add chain ").append(table).append(" preraw { type filter hook prerouting priority -300; }\n");
         sb.append("add chain ").append(table).append(" premangle { type filter hook prerouting priority -150; }\n");

@@ -55,7 +55,7 @@ class MissingPrivilegesIT {
     @TempDir
     Path tmp;
 
-    private final JavaRuntime runtime = TestRuntime.runtime();
+    private JavaRuntime runtime;
     private NetNs ns;
     private String name;
     private Path runDir;
@@ -67,6 +67,10 @@ class MissingPrivilegesIT {
         name = "wgt-np" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         // nobody must reach the jar, the config and the run directory: all readable, the run directory writable.
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // A copy of the jar: the checkout may sit below a directory nobody cannot enter (such as /root).
+        Path jar = Files.copy(TestRuntime.runtime().jar(), tmp.resolve("wgate.jar"));
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        runtime = JavaRuntime.withJar(jar);
         runDir = Files.createDirectory(tmp.resolve("run"));
         Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwxrwxrwx"));
         List<String> lines;
@@ -102,8 +106,11 @@ class MissingPrivilegesIT {
     void nobodyIsToldToGrantCapNetAdminInTheBackgroundAndInTheForeground() throws Exception {
         // Not vacuous: the user really runs without any capability, and may write the run directory.
         CommandResult status = run(asNobody(List.of("sh", "-c", "grep CapEff /proc/self/status; id -u;"
-                + " touch " + runDir + "/probe && rm " + runDir + "/probe && echo writable")));
-        assertEquals("CapEff:\t0000000000000000\n" + NOBODY + "\nwritable\n", status.stdout(), status.stderr());
+                + " touch " + runDir + "/probe && rm " + runDir + "/probe && echo writable;"
+                + " test -r " + runtime.jar() + " && test -x " + runtime.java() + " && echo runnable")));
+        assertEquals("CapEff:\t0000000000000000\n" + NOBODY + "\nwritable\nrunnable\n", status.stdout(),
+                "nobody must lack capabilities, write the run directory and run java -jar " + runtime.jar() + ": "
+                        + status.stderr());
 
         CommandResult background = run(asNobody(runtime.wgate("up", config.toString())));
         assertEquals(1, background.exitCode(), background.stdout() + background.stderr());

@@ -4,11 +4,13 @@ import static io.wgate.server.demo.Addressing.HOST_A;
 import static io.wgate.server.demo.Addressing.HOST_B;
 import static io.wgate.server.demo.Addressing.LISTEN_PORT;
 import static io.wgate.server.demo.Addressing.MAIN_WAN;
+import static io.wgate.server.demo.GatewayLeaks.assertLeakDetectionOn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wgate.tun.testing.Privileged;
 import io.wgate.tun.testing.RequiresCommands;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,9 +52,11 @@ class HandshakeFloodIT {
         if (offices == null) {
             return;
         }
+        List<String> leaks = GatewayLeaks.reported(offices);
         offices.close();
         assertEquals(List.of(), offices.cleanupProblems(), "cleanup problems");
         assertEquals(List.of(), offices.leftovers(), "left behind after close");
+        assertEquals(List.of(), leaks, "Netty leak reports in the gateways' logs");
     }
 
     @Test
@@ -60,6 +64,7 @@ class HandshakeFloodIT {
         offices = TwoOffices.open(new TwoOffices.Options(GatewayKind.WGATE, GatewayKind.WGATE, EndpointMode.BOTH,
                 TestRuntime.runtime()));
         offices.startGateways();
+        assertLeakDetectionOn(offices);
         Pinger pinger = new Pinger(offices.shell(), offices.options().runtime());
         SiteNames n = offices.names();
         PingResult contact = pinger.awaitReply(n.hostA(), HOST_B, Duration.ofSeconds(20));
@@ -78,7 +83,8 @@ class HandshakeFloodIT {
             flooder.waitFor(10, TimeUnit.SECONDS);
         });
         UdpStats mainBefore = UdpStats.of(offices.main().pid());
-        Thread.sleep(3_000); // the JVM starts, the handshake queue fills: the gateway is under load by now
+        awaitFlooding(flooder, floodLog);
+        Thread.sleep(1_000); // the handshake queue fills: the gateway is under load by now
 
         PingResult aToB = pinger.ping(n.hostA(), HOST_B, PINGS);
         PingResult bToA = pinger.ping(n.hostB(), HOST_A, PINGS);
@@ -104,5 +110,18 @@ class HandshakeFloodIT {
         assertTrue(bToA.allReplied(), "Host B -> Host A during the flood\n" + context + "\n" + bToA.output());
         assertTrue(offices.main().isAlive(), "the Main Office gateway died");
         assertTrue(offices.main().peer().hasHandshake());
+    }
+
+    /** Waits until the flooder says it is flooding: the pings must run during the flood, not before it. */
+    private static void awaitFlooding(Process flooder, Path floodLog) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(Files.exists(floodLog)
+                && Files.readString(floodLog).lines().anyMatch(HandshakeFlooder.FLOODING::equals))) {
+            if (!flooder.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("the flooder never started flooding:\n"
+                        + (Files.exists(floodLog) ? Files.readString(floodLog) : "(no output)"));
+            }
+            Thread.sleep(50);
+        }
     }
 }

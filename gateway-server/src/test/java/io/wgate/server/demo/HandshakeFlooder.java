@@ -18,9 +18,15 @@ import java.util.SplittableRandom;
  * {@code PUBLIC_KEY} (so the gateway must do the Diffie-Hellman to reject each one, or, once under load,
  * answer with a cookie reply), one is a random initiation with a wrong mac1, and one is random bytes of
  * random length. Counts the cookie replies it receives, which show the gateway was pushed under load,
- * and prints {@code sent N, cookie replies M} when done.
+ * prints {@value #FLOODING} once the first {@value #FLOODING_AFTER} datagrams have left, and
+ * {@code sent N, cookie replies M} when done (N counts only datagrams the socket took).
  */
 public final class HandshakeFlooder {
+
+    /** Printed once the flood is under way. */
+    static final String FLOODING = "flooding";
+    /** Datagrams sent before {@link #FLOODING} is printed. */
+    static final long FLOODING_AFTER = 1_000;
 
     private HandshakeFlooder() {
     }
@@ -35,8 +41,10 @@ public final class HandshakeFlooder {
         ByteBuf message = Unpooled.buffer(Initiation.LENGTH);
         byte[] bytes = new byte[Initiation.LENGTH];
         ByteBuffer reply = ByteBuffer.allocate(256);
+        long attempted = 0;
         long sent = 0;
         long cookieReplies = 0;
+        boolean announced = false;
         try (DatagramChannel channel = DatagramChannel.open()) {
             channel.connect(target);
             channel.configureBlocking(false);
@@ -44,8 +52,8 @@ public final class HandshakeFlooder {
             long now = start;
             while (now - start < durationNanos) {
                 long due = (now - start) * rate / 1_000_000_000L;
-                for (; sent < due; sent++) {
-                    int kind = (int) (sent & 7);
+                for (; attempted < due; attempted++) {
+                    int kind = (int) (attempted & 7);
                     random.nextBytes(bytes);
                     int length = Initiation.LENGTH;
                     if (kind < 7) {
@@ -62,7 +70,9 @@ public final class HandshakeFlooder {
                         length = 1 + random.nextInt(Initiation.LENGTH);
                     }
                     try {
-                        channel.write(ByteBuffer.wrap(bytes, 0, length));
+                        if (channel.write(ByteBuffer.wrap(bytes, 0, length)) > 0) {
+                            sent++; // 0: the socket buffer was full and the datagram was not sent
+                        }
                     } catch (java.net.PortUnreachableException e) {
                         // an ICMP error from an earlier datagram: keep going
                     }
@@ -75,6 +85,11 @@ public final class HandshakeFlooder {
                     }
                 } catch (java.net.PortUnreachableException e) {
                     // as above
+                }
+                if (!announced && sent >= FLOODING_AFTER) {
+                    announced = true;
+                    System.out.println(FLOODING);
+                    System.out.flush();
                 }
                 Thread.sleep(1);
                 now = System.nanoTime();

@@ -5,6 +5,7 @@ import static io.wgate.server.demo.Addressing.HOST_B;
 import static io.wgate.server.demo.Addressing.LISTEN_PORT;
 import static io.wgate.server.demo.Addressing.SATELLITE_ROAMED_WAN;
 import static io.wgate.server.demo.Addressing.SATELLITE_WAN;
+import static io.wgate.server.demo.GatewayLeaks.assertLeakDetectionOn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,9 +57,11 @@ class TwoOfficesIT {
         if (offices == null) {
             return;
         }
+        List<String> leaks = GatewayLeaks.reported(offices);
         offices.close();
         assertEquals(List.of(), offices.cleanupProblems(), "cleanup problems");
         assertEquals(List.of(), offices.leftovers(), "left behind after close");
+        assertEquals(List.of(), leaks, "Netty leak reports in the gateways' logs");
     }
 
     @Test
@@ -89,6 +92,7 @@ class TwoOfficesIT {
         phaseStartNanos = System.nanoTime();
         offices = TwoOffices.open(new TwoOffices.Options(main, satellite, endpoints, TestRuntime.runtime()));
         offices.startGateways();
+        assertLeakDetectionOn(offices);
         phase("network and gateways up (Main " + main + ", Satellite " + satellite + ")");
         Pinger pinger = new Pinger(offices.shell(), offices.options().runtime());
         SiteNames n = offices.names();

@@ -38,6 +38,8 @@ class AlreadyGoneTest {
             "RTNETLINK answers: File exists",
             "Error: Could not process rule: Operation not permitted",
             "Error: argument \"x\" is wrong: invalid prefix",
+            "nft: error while loading shared libraries: libnftables.so.1: cannot open shared object file: "
+                    + "No such file or directory",
             ""})
     void keepsRealFailures(String stderr) {
         assertFalse(AlreadyGone.means(failure(stderr)), stderr);

@@ -151,6 +151,27 @@ class LinkSetupNetnsTest {
     }
 
     @Test
+    @RequiresCommands("nft")
+    void aTableLeftByACrashBeforeItWasRecordedIsReplacedNotAddedTo() throws Exception {
+        String stale = "wg-quick-" + LINK;
+        sh("nft", "add table ip " + stale + "\nadd chain ip " + stale
+                + " postmangle { type filter hook postrouting priority -150; }\nadd rule ip " + stale
+                + " postmangle meta l4proto udp mark 4242 ct mark set mark");
+        WgQuickConfig config = config("satellite.conf", List.of(), "AllowedIPs = 172.16.1.0/24, 10.10.10.0/24",
+                "AllowedIPs = 0.0.0.0/0");
+        NetStateStore store = new NetStateStore(tmp.resolve("state"));
+
+        new LinkSetup(inNamespace, store).up(LinkPlan.of(config, List.of()));
+
+        String ipv4 = sh("nft", "list", "table", "ip", stale);
+        assertFalse(ipv4.contains("0x00001092"), "the stale mark 4242 survived:\n" + ipv4);
+        assertEquals(1, ipv4.lines().filter(l -> l.contains("ct mark set meta mark")).count(), ipv4);
+        assertEquals(1, ipv4.lines().filter(l -> l.contains("fib saddr type != local drop")).count(), ipv4);
+        assertTrue(new LinkSetup(inNamespace, store).down(LINK));
+        assertEquals("", sh("nft", "list", "tables"));
+    }
+
+    @Test
     void aFailingPostUpHookLeavesTheLinkAsItWas() throws Exception {
         WgQuickConfig config = config("main-office.conf", List.of("PostUp = echo boom >&2; exit 3"));
         NetStateStore store = new NetStateStore(tmp.resolve("state"));

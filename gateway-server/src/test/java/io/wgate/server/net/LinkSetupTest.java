@@ -63,6 +63,8 @@ class LinkSetupTest {
     /** wg-quick's IPv4 table for wg0 with Addresses 10.64.0.2/32 and 192.168.64.1/24, fwmark 51821. */
     static final String NFT_IPV4 = """
             add table ip wg-quick-wg0
+            delete table ip wg-quick-wg0
+            add table ip wg-quick-wg0
             add chain ip wg-quick-wg0 preraw { type filter hook prerouting priority -300; }
             add chain ip wg-quick-wg0 premangle { type filter hook prerouting priority -150; }
             add chain ip wg-quick-wg0 postmangle { type filter hook postrouting priority -150; }
@@ -74,6 +76,8 @@ class LinkSetupTest {
 
     /** The IPv6 one for Address fd00:64::2/128. */
     static final String NFT_IPV6 = """
+            add table ip6 wg-quick-wg0
+            delete table ip6 wg-quick-wg0
             add table ip6 wg-quick-wg0
             add chain ip6 wg-quick-wg0 preraw { type filter hook prerouting priority -300; }
             add chain ip6 wg-quick-wg0 premangle { type filter hook prerouting priority -150; }
@@ -215,6 +219,8 @@ class LinkSetupTest {
                 "sysctl -q net.ipv4.conf.all.src_valid_mark=1",
                 "nft --version",
                 nft("""
+                        add table ip wg-quick-wg0
+                        delete table ip wg-quick-wg0
                         add table ip wg-quick-wg0
                         add chain ip wg-quick-wg0 preraw { type filter hook prerouting priority -300; }
                         add chain ip wg-quick-wg0 premangle { type filter hook prerouting priority -150; }

@@ -5,7 +5,6 @@ import static io.wgate.server.demo.Addressing.HOST_B;
 import static io.wgate.server.demo.Addressing.LISTEN_PORT;
 import static io.wgate.server.demo.Addressing.MAIN_WAN;
 import static io.wgate.server.demo.GatewayLeaks.assertLeakDetectionOn;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wgate.tun.testing.Privileged;
@@ -49,14 +48,7 @@ class HandshakeFloodIT {
 
     @AfterEach
     void removeEverything() {
-        if (offices == null) {
-            return;
-        }
-        List<String> leaks = GatewayLeaks.reported(offices);
-        offices.close();
-        assertEquals(List.of(), offices.cleanupProblems(), "cleanup problems");
-        assertEquals(List.of(), offices.leftovers(), "left behind after close");
-        assertEquals(List.of(), leaks, "Netty leak reports in the gateways' logs");
+        OfficesTeardown.closeAndCheck(offices);
     }
 
     @Test

@@ -54,14 +54,7 @@ class TwoOfficesIT {
 
     @AfterEach
     void removeEverything() {
-        if (offices == null) {
-            return;
-        }
-        List<String> leaks = GatewayLeaks.reported(offices);
-        offices.close();
-        assertEquals(List.of(), offices.cleanupProblems(), "cleanup problems");
-        assertEquals(List.of(), offices.leftovers(), "left behind after close");
-        assertEquals(List.of(), leaks, "Netty leak reports in the gateways' logs");
+        OfficesTeardown.closeAndCheck(offices);
     }
 
     @Test

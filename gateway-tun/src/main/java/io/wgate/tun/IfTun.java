@@ -4,8 +4,8 @@ package io.wgate.tun;
  * Constants of the kernel's TUN interface, named as in {@code include/uapi/linux/if_tun.h} (ioctl numbers computed
  * with the generic {@code _IOW('T', n, int)} / {@code _IOR} encoding used by x86-64 and aarch64).
  *
- * <p>Only {@link #TUNSETIFF} with {@code IFF_TUN | IFF_NO_PI [| IFF_MULTI_QUEUE]} is used today; the offload and
- * vnet-header values are kept here so adding {@code IFF_VNET_HDR} later only touches {@link TunDevice}.
+ * <p>{@link #TUNSETIFF} with {@code IFF_TUN | IFF_NO_PI [| IFF_MULTI_QUEUE] [| IFF_VNET_HDR]}, and
+ * {@link #TUNSETOFFLOAD} with {@code TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6} when offloads are asked for.
  */
 final class IfTun {
     /** {@code _IOW('T', 202, int)}: attach the fd to an interface (creating it if needed). */
@@ -35,6 +35,13 @@ final class IfTun {
     static final int IFF_NO_PI = 0x1000;
     /** A {@code struct virtio_net_hdr} in front of each packet (needed for GSO/GRO offloads). */
     static final int IFF_VNET_HDR = 0x4000;
+
+    /** {@code TUN_F_CSUM}: userspace accepts packets whose L4 checksum is only partial (NEEDS_CSUM). */
+    static final int TUN_F_CSUM = 0x01;
+    /** {@code TUN_F_TSO4}: userspace accepts TCP-over-IPv4 GSO super-packets. */
+    static final int TUN_F_TSO4 = 0x02;
+    /** {@code TUN_F_TSO6}: userspace accepts TCP-over-IPv6 GSO super-packets. */
+    static final int TUN_F_TSO6 = 0x04;
 
     /** Kernel limit on queues per interface ({@code MAX_TAP_QUEUES} in drivers/net/tun.c). */
     static final int MAX_TAP_QUEUES = 256;

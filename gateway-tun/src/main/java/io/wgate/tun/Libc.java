@@ -7,7 +7,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The two libc calls needed to create a TUN queue, bound through the FFM API ({@code java.lang.foreign}, final
+ * The libc calls needed to create a TUN queue, bound through the FFM API ({@code java.lang.foreign}, final
  * since JDK 22) by {@link ErrnoDowncall}, with {@code errno} captured by the linker.
  *
  * <p>Both return the non-negative result on success and {@code -errno} on failure (the Netty convention), so
@@ -31,6 +31,12 @@ final class Libc {
                     ValueLayout.ADDRESS),
             Linker.Option.firstVariadicArg(2));
 
+    /** {@code int ioctl(int fd, unsigned long request, ...)} with one integer passed by value (TUNSETOFFLOAD). */
+    private static final MethodHandle IOCTL_VALUE = ErrnoDowncall.bind("ioctl",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG),
+            Linker.Option.firstVariadicArg(2));
+
     private Libc() {
     }
 
@@ -43,5 +49,11 @@ final class Libc {
     /** {@code ioctl(fd, request, arg)} with a pointer argument: the result, or {@code -errno}. */
     static int ioctl(int fd, long request, MemorySegment arg) {
         return ErrnoDowncall.call((arena, callState) -> (int) IOCTL_POINTER.invokeExact(callState, fd, request, arg));
+    }
+
+    /** {@code ioctl(fd, request, value)} with the argument passed by value: the result, or {@code -errno}. */
+    static int ioctl(int fd, long request, long value) {
+        return ErrnoDowncall.call((arena, callState) -> (int) IOCTL_VALUE.invokeExact(callState, fd, request,
+                value));
     }
 }

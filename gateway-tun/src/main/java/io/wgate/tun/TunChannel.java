@@ -29,6 +29,11 @@ import java.nio.channels.ClosedChannelException;
  * Handlers take ownership of each buffer and must release it. Up to {@code maxPacketsPerRead} packets are read
  * per EPOLLIN, each fired as {@code channelRead}, then {@code channelReadComplete} once.
  *
+ * <p>On a queue with a {@linkplain TunQueue#vnetHeader() vnet header} (offloads on) each read is a
+ * virtio_net_hdr and a packet of up to 64 KiB: {@link GsoSplitter} completes partial checksums and cuts TCP GSO
+ * super-packets into segments, and every packet is still delivered in its own buffer laid out as above; a malformed
+ * read is dropped with its {@link TunDropReason}.
+ *
  * <p><b>Outbound:</b> {@code write(ByteBuf)} queues one IP packet and takes ownership of the buffer (it is
  * released once written or failed); {@code flush()} writes what is queued. When the kernel says EAGAIN the packet
  * stays queued and the channel waits for EPOLLOUT. A packet the kernel rejects fails its promise and is counted as
@@ -51,11 +56,21 @@ public final class TunChannel extends AbstractChannel {
     private static final int EPOLLHUP = 0x10;
     private static final int ERROR_EVENTS = EpollIoOps.EPOLLERR.value() | EPOLLHUP;
 
+    /**
+     * Bytes offered to each read of a vnet-header queue: the header, the largest IPv6 packet (40 + 65535) and one
+     * spare byte, so a read that fills it was truncated.
+     */
+    static final int SUPER_PACKET_READ_SIZE = VirtioNetHeader.LENGTH + GsoSplitter.IPV6_HEADER + 65535 + 1;
+
     private final TunQueue queue;
     private final FileDescriptor fd;
     private final TunAddress address;
     private final TunChannelConfig config;
     private final TunCounters counters = new TunCounters();
+    /** Splits vnet-header reads; loop thread only. */
+    private final GsoSplitter splitter = new GsoSplitter();
+    /** Loop thread only: the buffer vnet-header reads land in (up to 64 KiB), from the first read until close. */
+    private ByteBuf superPacketBuffer;
     private final Runnable flushTask = () -> ((TunUnsafe) unsafe()).flush0();
 
     private volatile boolean active = true;
@@ -209,6 +224,12 @@ public final class TunChannel extends AbstractChannel {
             current.cancel(); // runs the epoll removal on the loop if we are not on it
         }
         queue.close();
+        ByteBuf scratch = superPacketBuffer;
+        if (scratch != null) {
+            superPacketBuffer = null;
+            splitter.clear();
+            scratch.release();
+        }
         if (wasActive) {
             LOG.log(Level.INFO, "closed TUN {0} queue {1}; {2}", address.name(), queue.index(), counters);
         }
@@ -370,6 +391,10 @@ public final class TunChannel extends AbstractChannel {
                 return;
             }
             readPending = false;
+            if (queue.vnetHeader()) {
+                epollInReadyVnet(config);
+                return;
+            }
             int headroom = config.getHeadroom();
             int maxPacket = config.maxPacketSize();
             int bufferSize = config.readBufferSize();
@@ -404,6 +429,80 @@ public final class TunChannel extends AbstractChannel {
                     counters.onPacketRead(result);
                     delivered++;
                     pipeline.fireChannelRead(buf);
+                    if (!config.isAutoRead()) {
+                        if (!readPending) {
+                            break;
+                        }
+                        readPending = false;
+                    }
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+            if (delivered > 0) {
+                pipeline.fireChannelReadComplete();
+            }
+            if (failure != null) {
+                failAndClose(TunIoErrors.explain(address.name(), "read", failure));
+            } else if (result < 0) {
+                failAndClose(new IOException("TUN interface '" + address.name()
+                        + "' reported end of file; it was removed"));
+            } else if (!readPending && !config.isAutoRead()) {
+                removeInterest(EpollIoOps.EPOLLIN);
+            }
+        }
+
+        /**
+         * The vnet-header read loop: each read lands in {@link #superPacketBuffer}; each packet it holds (one, or
+         * the segments of a GSO super-packet) is copied into its own pooled read buffer, laid out as on a plain
+         * queue, and fired. The read budget counts reads, not segments.
+         */
+        private void epollInReadyVnet(TunChannelConfig config) {
+            int headroom = config.getHeadroom();
+            int maxPacket = config.maxPacketSize();
+            int bufferSize = config.readBufferSize();
+            int budget = config.getMaxPacketsPerRead();
+            ByteBufAllocator alloc = config.getAllocator();
+            ChannelPipeline pipeline = pipeline();
+            int delivered = 0;
+            int result = 0;
+            Throwable failure = null;
+            try {
+                if (superPacketBuffer == null) {
+                    superPacketBuffer = alloc.directBuffer(SUPER_PACKET_READ_SIZE);
+                }
+                ByteBuf scratch = superPacketBuffer;
+                for (int attempt = 0; attempt < budget && isActive(); attempt++) {
+                    result = queue.read(scratch, 0, SUPER_PACKET_READ_SIZE);
+                    if (result <= 0) {
+                        break;
+                    }
+                    TunDropReason drop = result >= SUPER_PACKET_READ_SIZE ? TunDropReason.OVERSIZED_READ
+                            : splitter.prepare(scratch, 0, result, maxPacket);
+                    if (drop != null) {
+                        counters.onDrop(drop, 1);
+                        continue;
+                    }
+                    if (splitter.isGso()) {
+                        counters.onGsoRead(splitter.isIpv4());
+                    } else if (splitter.needsChecksum()) {
+                        counters.onChecksumCompleted();
+                    }
+                    int segments = splitter.segmentCount();
+                    for (int i = 0; i < segments; i++) {
+                        ByteBuf buf = alloc.directBuffer(bufferSize);
+                        try {
+                            buf.setIndex(headroom, headroom);
+                            splitter.writeSegment(i, buf);
+                        } catch (Throwable t) {
+                            buf.release();
+                            throw t;
+                        }
+                        counters.onPacketRead(buf.readableBytes());
+                        delivered++;
+                        pipeline.fireChannelRead(buf);
+                    }
+                    splitter.clear();
                     if (!config.isAutoRead()) {
                         if (!readPending) {
                             break;

@@ -15,7 +15,10 @@ public final class TunCounters {
     private static final int BYTES_READ = 1;
     private static final int PACKETS_WRITTEN = 2;
     private static final int BYTES_WRITTEN = 3;
-    private static final int FIRST_DROP = 4;
+    private static final int GSO_TCP4_READS = 4;
+    private static final int GSO_TCP6_READS = 5;
+    private static final int CHECKSUMS_COMPLETED = 6;
+    private static final int FIRST_DROP = 7;
 
     private final long[] values = new long[FIRST_DROP + TunDropReason.count()];
 
@@ -25,6 +28,14 @@ public final class TunCounters {
     void onPacketRead(int bytes) {
         values[PACKETS_READ]++;
         values[BYTES_READ] += bytes;
+    }
+
+    void onGsoRead(boolean ipv4) {
+        values[ipv4 ? GSO_TCP4_READS : GSO_TCP6_READS]++;
+    }
+
+    void onChecksumCompleted() {
+        values[CHECKSUMS_COMPLETED]++;
     }
 
     void onPacketWritten(int bytes) {
@@ -44,6 +55,21 @@ public final class TunCounters {
     /** Bytes of those packets. */
     public long bytesRead() {
         return get(BYTES_READ);
+    }
+
+    /** Reads that returned a TCPv4 GSO super-packet (vnet-header queues only); each became several packets. */
+    public long gsoTcp4Reads() {
+        return get(GSO_TCP4_READS);
+    }
+
+    /** Reads that returned a TCPv6 GSO super-packet (vnet-header queues only). */
+    public long gsoTcp6Reads() {
+        return get(GSO_TCP6_READS);
+    }
+
+    /** Non-GSO packets read with NEEDS_CSUM whose L4 checksum the channel completed (vnet-header queues only). */
+    public long checksumsCompleted() {
+        return get(CHECKSUMS_COMPLETED);
     }
 
     /** IP packets the kernel accepted from {@code write}. */
@@ -79,6 +105,10 @@ public final class TunCounters {
         StringBuilder s = new StringBuilder("TunCounters[read=").append(packetsRead())
                 .append('/').append(bytesRead()).append("B, written=").append(packetsWritten())
                 .append('/').append(bytesWritten()).append('B');
+        if (gsoTcp4Reads() + gsoTcp6Reads() + checksumsCompleted() > 0) {
+            s.append(", gsoTcp4Reads=").append(gsoTcp4Reads()).append(", gsoTcp6Reads=").append(gsoTcp6Reads())
+                    .append(", checksumsCompleted=").append(checksumsCompleted());
+        }
         for (int i = 0; i < TunDropReason.count(); i++) {
             s.append(", ").append(TunDropReason.of(i)).append('=').append(get(FIRST_DROP + i));
         }

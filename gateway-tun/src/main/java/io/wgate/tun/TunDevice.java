@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Opens a Linux TUN interface: {@code open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)} and
- * {@code ioctl(TUNSETIFF)} with {@code IFF_TUN | IFF_NO_PI}, once per queue, through the FFM API.
+ * {@code ioctl(TUNSETIFF)} with {@code IFF_TUN | IFF_NO_PI} (plus {@code IFF_VNET_HDR} and {@code TUNSETOFFLOAD}
+ * when {@link TunOptions#vnetHeader()} asks for offloads), once per queue, through the FFM API.
  *
  * <p>The interface is created in the network namespace of the calling thread and is not persistent: it disappears
  * when its last queue is closed. Address, MTU and link state are configured outside (ip(8) or netlink).
@@ -54,19 +55,42 @@ public final class TunDevice implements AutoCloseable {
      * @throws IllegalArgumentException      if {@code name} is invalid
      */
     public static TunDevice open(String name, TunOptions options) throws IOException {
-        options.checkSupported();
         if (name != null) {
             TunAddress.checkName(name);
         }
         Epoll.ensureAvailability(); // Netty's FileDescriptor natives live in the epoll library
+        if (options.vnetHeader()) {
+            TunDevice device = openQueues(name, options, true);
+            if (device != null) {
+                return device;
+            }
+            // one line, logged by openQueues; the interface is gone again (its only fd was closed)
+        }
+        return openQueues(name, options.withVnetHeader(false), false);
+    }
+
+    /**
+     * Opens all queues with {@code options}' flags; with {@code offload}, sets TUNSETOFFLOAD after the first queue
+     * (offloads are per interface) and returns null, having closed that queue, if the kernel refuses them.
+     */
+    private static TunDevice openQueues(String name, TunOptions options, boolean offload) throws IOException {
         int flags = options.ifreqFlags();
         List<TunQueue> opened = new ArrayList<>(options.queues());
         String actualName = name;
         try {
             for (int i = 0; i < options.queues(); i++) {
-                TunQueue queue = openQueue(actualName, flags, i);
+                TunQueue queue = openQueue(actualName, flags, i, offload);
                 opened.add(queue);
                 actualName = queue.name();
+                if (offload && i == 0) {
+                    int rc = Libc.ioctl(queue.fd().intValue(), IfTun.TUNSETOFFLOAD, TunOptions.offloads());
+                    if (rc < 0) {
+                        LOG.log(Level.WARNING, "TUN interface {0}: TUNSETOFFLOAD(CSUM|TSO4|TSO6) failed ({1});"
+                                + " continuing without the vnet header and offloads", actualName, Errno.describe(-rc));
+                        queue.close();
+                        return null;
+                    }
+                }
             }
         } catch (IOException | RuntimeException e) {
             for (TunQueue queue : opened) {
@@ -74,11 +98,12 @@ public final class TunDevice implements AutoCloseable {
             }
             throw e;
         }
-        LOG.log(Level.INFO, "opened TUN interface {0} with {1} queue(s)", actualName, opened.size());
+        LOG.log(Level.INFO, "opened TUN interface {0} with {1} queue(s){2}", actualName, opened.size(),
+                offload ? ", vnet header and TCP/checksum offloads" : "");
         return new TunDevice(actualName, options, opened);
     }
 
-    private static TunQueue openQueue(String name, int flags, int index) throws TunException {
+    private static TunQueue openQueue(String name, int flags, int index, boolean vnetHeader) throws TunException {
         int rawFd = Libc.open(CLONE_DEVICE, Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         if (rawFd < 0) {
             throw TunException.openFailed(CLONE_DEVICE, -rawFd);
@@ -90,7 +115,7 @@ public final class TunDevice implements AutoCloseable {
             if (rc < 0) {
                 throw TunException.setIffFailed(name, flags, -rc);
             }
-            return new TunQueue(Ifreq.name(ifr), index, fd);
+            return new TunQueue(Ifreq.name(ifr), index, fd, vnetHeader);
         } catch (TunException | RuntimeException e) {
             closeQuietly(fd, e);
             throw e;
@@ -110,7 +135,10 @@ public final class TunDevice implements AutoCloseable {
         return name;
     }
 
-    /** The options the device was opened with. */
+    /**
+     * The options the device was opened with: {@code vnetHeader} is false if it was asked for but the kernel
+     * refused the offloads.
+     */
     public TunOptions options() {
         return options;
     }

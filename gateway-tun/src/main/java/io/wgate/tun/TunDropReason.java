@@ -1,7 +1,8 @@
 package io.wgate.tun;
 
 /**
- * Why a {@link TunChannel} dropped a packet. Each reason has a counter in {@link TunCounters}.
+ * Why a {@link TunChannel} dropped a packet (for reads from a vnet-header queue: one super-packet, however many
+ * segments it would have made). Each reason has a counter in {@link TunCounters}.
  */
 public enum TunDropReason {
     /**
@@ -9,6 +10,21 @@ public enum TunDropReason {
      * {@link TunChannelConfig#getMtu()}); the kernel truncated it, so it was discarded.
      */
     OVERSIZED_READ,
+    /** A read from a vnet-header queue was shorter than the 10-byte virtio_net_hdr plus one packet byte. */
+    VNET_HEADER_TRUNCATED,
+    /**
+     * The virtio_net_hdr asked for a GSO type wgate does not split (UDP, UDP_L4 or unknown; only TCPv4/TCPv6 are
+     * offered to the kernel with TUNSETOFFLOAD).
+     */
+    GSO_TYPE_UNSUPPORTED,
+    /** NEEDS_CSUM was set with csum_start/csum_offset pointing past the end of the packet. */
+    CSUM_OFFSETS_INVALID,
+    /**
+     * The IP or TCP header of a GSO super-packet did not match the virtio_net_hdr or itself (wrong IP version,
+     * not TCP, IPv6 extension headers, IPv4 fragment, length fields, TCP data offset, hdr_len, csum_start,
+     * gso_size 0).
+     */
+    GSO_HEADERS_INVALID,
     /**
      * The kernel refused a written packet ({@code EINVAL}: not an IPv4/IPv6 packet, {@code EIO}: interface down,
      * or similar); the write's promise fails with the error and the channel stays open.

@@ -5,10 +5,12 @@ package io.wgate.tun;
  *
  * <p>{@code queues > 1} opens that many file descriptors on one interface with {@code IFF_MULTI_QUEUE}; the
  * kernel then spreads flows across them, and each queue can be served by its own {@link TunChannel} on its own
- * event loop. {@code vnetHeader} ({@code IFF_VNET_HDR} plus {@code TUNSETOFFLOAD}: a {@code virtio_net_hdr} in
- * front of each packet, GSO super-packets on read) is reserved for later and rejected by {@link TunDevice#open}.
+ * event loop. {@code vnetHeader} asks for {@code IFF_VNET_HDR} plus {@code TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4 |
+ * TUN_F_TSO6)}: a {@code virtio_net_hdr} in front of each packet, partial checksums and TCP GSO super-packets on
+ * read, which {@link TunChannel} completes and splits. If the kernel refuses the offloads, {@link TunDevice#open}
+ * falls back to plain packets (see {@link TunQueue#vnetHeader()}).
  *
- * @param vnetHeader whether packets carry a virtio_net_hdr (not supported yet)
+ * @param vnetHeader whether to ask for the virtio_net_hdr and TCP/checksum offloads
  * @param queues     number of queues, 1 to {@value IfTun#MAX_TAP_QUEUES}
  */
 public record TunOptions(boolean vnetHeader, int queues) {
@@ -32,6 +34,16 @@ public record TunOptions(boolean vnetHeader, int queues) {
         return new TunOptions(false, queues);
     }
 
+    /** These options with the vnet header and offloads turned on or off. */
+    public TunOptions withVnetHeader(boolean on) {
+        return new TunOptions(on, queues);
+    }
+
+    /** The {@code TUN_F_*} offloads passed to {@code TUNSETOFFLOAD} when {@code vnetHeader} is set. */
+    static int offloads() {
+        return IfTun.TUN_F_CSUM | IfTun.TUN_F_TSO4 | IfTun.TUN_F_TSO6;
+    }
+
     /** The {@code ifr_flags} to pass to {@code TUNSETIFF} for every queue. */
     int ifreqFlags() {
         int flags = IfTun.IFF_TUN | IfTun.IFF_NO_PI;
@@ -42,14 +54,5 @@ public record TunOptions(boolean vnetHeader, int queues) {
             flags |= IfTun.IFF_VNET_HDR;
         }
         return flags;
-    }
-
-    /** Throws {@link UnsupportedOperationException} for options this version cannot serve yet. */
-    void checkSupported() {
-        if (vnetHeader) {
-            throw new UnsupportedOperationException("IFF_VNET_HDR is not supported yet: every packet would start"
-                    + " with a virtio_net_hdr and reads could return GSO super-packets, which TunChannel does not"
-                    + " split; open the device with vnetHeader=false");
-        }
     }
 }

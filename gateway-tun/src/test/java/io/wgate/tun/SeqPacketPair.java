@@ -33,6 +33,11 @@ final class SeqPacketPair implements AutoCloseable {
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(70_000);
 
     SeqPacketPair(String name) {
+        this(name, false);
+    }
+
+    /** With {@code vnetHeader}, the queue behaves as one opened with IFF_VNET_HDR and offloads. */
+    SeqPacketPair(String name, boolean vnetHeader) {
         Epoll.ensureAvailability();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
@@ -40,7 +45,8 @@ final class SeqPacketPair implements AutoCloseable {
             if (rc != 0) {
                 throw new IllegalStateException("socketpair failed");
             }
-            queue = new TunQueue(name, 0, new FileDescriptor(fds.getAtIndex(ValueLayout.JAVA_INT, 0)));
+            queue = new TunQueue(name, 0, new FileDescriptor(fds.getAtIndex(ValueLayout.JAVA_INT, 0)),
+                    vnetHeader);
             peer = new FileDescriptor(fds.getAtIndex(ValueLayout.JAVA_INT, 1));
         } catch (Throwable t) {
             throw new IllegalStateException(t);

@@ -2,7 +2,6 @@ package io.wgate.tun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,11 +20,12 @@ class TunOptionsTest {
     }
 
     @Test
-    void vnetHeaderAddsItsFlagButIsNotSupportedYet() {
+    void vnetHeaderAddsItsFlagAndAsksForChecksumAndTcpOffloads() {
         TunOptions options = new TunOptions(true, 1);
         assertEquals(0x5001, options.ifreqFlags());
-        var e = assertThrows(UnsupportedOperationException.class, options::checkSupported);
-        assertTrue(e.getMessage().contains("IFF_VNET_HDR"), e.getMessage());
+        assertEquals(0x5101, TunOptions.multiQueue(2).withVnetHeader(true).ifreqFlags());
+        assertEquals(new TunOptions(false, 1), options.withVnetHeader(false));
+        assertEquals(0x07, TunOptions.offloads()); // TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6, include/uapi/linux/if_tun.h
     }
 
     @Test
@@ -33,12 +33,5 @@ class TunOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> new TunOptions(false, 0));
         assertThrows(IllegalArgumentException.class, () -> new TunOptions(false, 257));
         assertEquals(256, new TunOptions(false, 256).queues());
-    }
-
-    @Test
-    void openRefusesVnetHeaderBeforeTouchingTheKernel() {
-        var e = assertThrows(UnsupportedOperationException.class,
-                () -> TunDevice.open("wgt-x", new TunOptions(true, 1)));
-        assertTrue(e.getMessage().contains("not supported"), e.getMessage());
     }
 }

@@ -12,6 +12,7 @@ import io.wgate.crypto.ChaCha20Poly1305;
 import io.wgate.server.config.WgQuickConfig;
 import io.wgate.tun.TunChannel;
 import io.wgate.tun.TunDevice;
+import io.wgate.tun.TunOptions;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -34,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 final class DataPlane {
 
     private static final long LOOP_TASK_TIMEOUT_SECONDS = 30;
+    /** System property turning on the TUN offloads (see {@link #tunOptions()}). */
+    static final String TUN_OFFLOAD_PROPERTY = "wgate.tun.offload";
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
     private final String name;
@@ -84,7 +87,7 @@ final class DataPlane {
                     () -> tunGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
             tunLoop = tunGroup.next();
         }
-        TunChannel channel = new TunChannel(TunDevice.open(name));
+        TunChannel channel = new TunChannel(TunDevice.open(name, tunOptions()));
         tun = channel;
         teardown.push("close the TUN device", () -> channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
         if (tunLoop == loop) {
@@ -93,6 +96,15 @@ final class DataPlane {
             channel.pipeline().addLast(loop, "encrypt", new EncryptHandler(driver));
         }
         tunLoop.register(channel).sync();
+    }
+
+    /**
+     * The TUN options: one queue; the virtio_net_hdr with checksum and TCP segmentation offloads when the system
+     * property {@value #TUN_OFFLOAD_PROPERTY} is {@code true} (an experiment, off by default; set it through
+     * {@code WGATE_JAVA_OPTS=-Dwgate.tun.offload=true}).
+     */
+    static TunOptions tunOptions() {
+        return TunOptions.DEFAULT.withVnetHeader(Boolean.getBoolean(TUN_OFFLOAD_PROPERTY));
     }
 
     /** Opens the UDP socket on {@code port} (0 = any) with {@code mark} (0 = none), outbox attached. */

@@ -55,25 +55,37 @@ public final class TunDevice implements AutoCloseable {
      * @throws IllegalArgumentException      if {@code name} is invalid
      */
     public static TunDevice open(String name, TunOptions options) throws IOException {
+        return open(name, options, (fd, offloads) -> Libc.ioctl(fd, IfTun.TUNSETOFFLOAD, offloads));
+    }
+
+    /** {@code ioctl(fd, TUNSETOFFLOAD, offloads)}: 0 or {@code -errno}; replaced in tests to see the fallback. */
+    @FunctionalInterface
+    interface OffloadSetter {
+        int set(int fd, int offloads);
+    }
+
+    static TunDevice open(String name, TunOptions options, OffloadSetter setOffload) throws IOException {
         if (name != null) {
             TunAddress.checkName(name);
         }
         Epoll.ensureAvailability(); // Netty's FileDescriptor natives live in the epoll library
         if (options.vnetHeader()) {
-            TunDevice device = openQueues(name, options, true);
+            TunDevice device = openQueues(name, options, setOffload);
             if (device != null) {
                 return device;
             }
             // one line, logged by openQueues; the interface is gone again (its only fd was closed)
         }
-        return openQueues(name, options.withVnetHeader(false), false);
+        return openQueues(name, options.withVnetHeader(false), null);
     }
 
     /**
-     * Opens all queues with {@code options}' flags; with {@code offload}, sets TUNSETOFFLOAD after the first queue
-     * (offloads are per interface) and returns null, having closed that queue, if the kernel refuses them.
+     * Opens all queues with {@code options}' flags; with {@code setOffload}, sets TUNSETOFFLOAD after the first
+     * queue (offloads are per interface) and returns null, having closed that queue, if the kernel refuses them.
      */
-    private static TunDevice openQueues(String name, TunOptions options, boolean offload) throws IOException {
+    private static TunDevice openQueues(String name, TunOptions options, OffloadSetter setOffload)
+            throws IOException {
+        boolean offload = setOffload != null;
         int flags = options.ifreqFlags();
         List<TunQueue> opened = new ArrayList<>(options.queues());
         String actualName = name;
@@ -83,7 +95,7 @@ public final class TunDevice implements AutoCloseable {
                 opened.add(queue);
                 actualName = queue.name();
                 if (offload && i == 0) {
-                    int rc = Libc.ioctl(queue.fd().intValue(), IfTun.TUNSETOFFLOAD, TunOptions.offloads());
+                    int rc = setOffload.set(queue.fd().intValue(), TunOptions.offloads());
                     if (rc < 0) {
                         LOG.log(Level.WARNING, "TUN interface {0}: TUNSETOFFLOAD(CSUM|TSO4|TSO6) failed ({1});"
                                 + " continuing without the vnet header and offloads", actualName, Errno.describe(-rc));

@@ -95,6 +95,43 @@ class TunDeviceIT {
     }
 
     @Test
+    void opensEveryQueueWithTheVnetHeaderWhenOffloadsAreAskedFor() throws Exception {
+        TunDevice device = open(TUN, TunOptions.multiQueue(2).withVnetHeader(true));
+        assertTrue(device.options().vnetHeader(), "the kernel refused TUNSETOFFLOAD");
+        for (TunQueue queue : device.queues()) {
+            assertTrue(queue.vnetHeader(), queue.toString());
+        }
+        assertTrue(ns.ip("-d", "link", "show", TUN).contains("vnet_hdr on"), ns.ip("-d", "link", "show", TUN));
+        device.close();
+    }
+
+    @Test
+    void fallsBackToPlainPacketsWhenTheKernelRefusesTheOffloads() throws Exception {
+        TunDevice device = ns.call(() -> TunDevice.open(TUN, TunOptions.multiQueue(2).withVnetHeader(true),
+                (fd, offloads) -> -Errno.EINVAL));
+        try {
+            assertFalse(device.options().vnetHeader());
+            assertEquals(2, device.queues().size());
+            for (TunQueue queue : device.queues()) {
+                assertFalse(queue.vnetHeader(), queue.toString());
+            }
+            String link = ns.ip("-d", "link", "show", TUN);
+            assertFalse(link.contains("vnet_hdr on"), link);
+            assertTrue(link.contains("multi_queue"), link);
+        } finally {
+            device.close();
+        }
+    }
+
+    @Test
+    void opensWithoutTheVnetHeaderByDefault() throws Exception {
+        TunDevice device = open(TUN, TunOptions.DEFAULT);
+        assertFalse(device.queue(0).vnetHeader());
+        assertFalse(ns.ip("-d", "link", "show", TUN).contains("vnet_hdr on"));
+        device.close();
+    }
+
+    @Test
     void multiQueueChannelsOnSeparateLoopsShareTheFlows() throws Exception {
         TunDevice device = open(TUN, TunOptions.multiQueue(2));
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());

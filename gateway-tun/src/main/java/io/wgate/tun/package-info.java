@@ -7,5 +7,10 @@
  * to the engine ({@code Engine.onTunnelPacket}). Packets the engine decrypts come back as
  * {@code tunChannel.write(ByteBuf)}. Read buffers reserve headroom and tailroom so the engine can frame and seal
  * in place.
+ *
+ * <p>With {@link io.wgate.tun.TunOptions#vnetHeader()} (an experiment, off by default) the queues carry a
+ * virtio_net_hdr and the kernel may hand over partial checksums and TCP GSO super-packets of up to 64 KiB;
+ * {@link io.wgate.tun.GsoSplitter} turns each read back into ordinary packets before the pipeline sees them, so
+ * nothing downstream changes. Writes stay one packet each, behind an all-zero header.
  */
 package io.wgate.tun;

@@ -91,7 +91,9 @@ final class GsoSplitter {
         }
         int tcpLen = (src.getUnsignedByte(pkt + ipLen + 12) >>> 4) * 4;
         int headers = ipLen + tcpLen;
-        // hdr_len is the kernel's skb_headlen: at least the real headers, more on the forwarding path.
+        // hdr_len is the kernel's skb_headlen: at least the real headers, but on the forwarding path it can be the
+        // whole first packet (wireguard-go tun/offload_linux.go recomputes it for that reason), so the real header
+        // lengths are used and hdr_len only has to cover them.
         if (tcpLen < TCP_MIN_HEADER || headers > len || hdrLen < headers || hdrLen > len) {
             return TunDropReason.GSO_HEADERS_INVALID;
         }
@@ -123,7 +125,8 @@ final class GsoSplitter {
         }
         if (version != 6 || IPV6_HEADER + TCP_MIN_HEADER > len
                 || src.getUnsignedShort(pkt + 4) != len - IPV6_HEADER
-                || src.getUnsignedByte(pkt + 6) != PROTO_TCP) { // extension headers are not split
+                || src.getUnsignedByte(pkt + 6) != PROTO_TCP) {
+            // Extension headers are not split (dropped as GSO_HEADERS_INVALID): locally sent TCP does not use them.
             return -1;
         }
         return IPV6_HEADER;

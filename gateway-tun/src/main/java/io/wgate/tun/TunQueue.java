@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * non-persistent interface removes the interface.
  */
 public final class TunQueue implements AutoCloseable {
+    /** {@code sizeof(struct iovec)} on 64-bit Linux: base pointer and length. */
+    private static final int IOVEC_BYTES = 16;
+
     private final String name;
     private final int index;
     private final FileDescriptor fd;
@@ -50,9 +53,6 @@ public final class TunQueue implements AutoCloseable {
             writeVector = null;
         }
     }
-
-    /** {@code sizeof(struct iovec)} on 64-bit Linux: base pointer and length. */
-    private static final int IOVEC_BYTES = 16;
 
     /** Whether reads and writes on this queue carry a virtio_net_hdr ({@code IFF_VNET_HDR} with offloads on). */
     public boolean vnetHeader() {

@@ -439,17 +439,7 @@ public final class TunChannel extends AbstractChannel {
             } catch (Throwable t) {
                 failure = t;
             }
-            if (delivered > 0) {
-                pipeline.fireChannelReadComplete();
-            }
-            if (failure != null) {
-                failAndClose(TunIoErrors.explain(address.name(), "read", failure));
-            } else if (result < 0) {
-                failAndClose(new IOException("TUN interface '" + address.name()
-                        + "' reported end of file; it was removed"));
-            } else if (!readPending && !config.isAutoRead()) {
-                removeInterest(EpollIoOps.EPOLLIN);
-            }
+            finishRead(config, delivered, result, failure);
         }
 
         /**
@@ -513,8 +503,16 @@ public final class TunChannel extends AbstractChannel {
             } catch (Throwable t) {
                 failure = t;
             }
+            finishRead(config, delivered, result, failure);
+        }
+
+        /**
+         * The end of a read burst: {@code channelReadComplete} if anything was delivered, then close on a failure
+         * or end of file ({@code result} < 0), or stop reading when auto-read is off and no read is pending.
+         */
+        private void finishRead(TunChannelConfig config, int delivered, int result, Throwable failure) {
             if (delivered > 0) {
-                pipeline.fireChannelReadComplete();
+                pipeline().fireChannelReadComplete();
             }
             if (failure != null) {
                 failAndClose(TunIoErrors.explain(address.name(), "read", failure));

@@ -429,11 +429,8 @@ public final class TunChannel extends AbstractChannel {
                     counters.onPacketRead(result);
                     delivered++;
                     pipeline.fireChannelRead(buf);
-                    if (!config.isAutoRead()) {
-                        if (!readPending) {
-                            break;
-                        }
-                        readPending = false;
+                    if (!mayReadAgain(config)) {
+                        break;
                     }
                 }
             } catch (Throwable t) {
@@ -493,17 +490,29 @@ public final class TunChannel extends AbstractChannel {
                         pipeline.fireChannelRead(buf);
                     }
                     splitter.clear();
-                    if (!config.isAutoRead()) {
-                        if (!readPending) {
-                            break;
-                        }
-                        readPending = false;
+                    if (!mayReadAgain(config)) {
+                        break;
                     }
                 }
             } catch (Throwable t) {
                 failure = t;
             }
             finishRead(config, delivered, result, failure);
+        }
+
+        /**
+         * After a read was delivered: whether the burst may read again. Always with auto-read; without it only
+         * when a handler asked for another {@code read()} meanwhile, which this consumes.
+         */
+        private boolean mayReadAgain(TunChannelConfig config) {
+            if (config.isAutoRead()) {
+                return true;
+            }
+            if (!readPending) {
+                return false;
+            }
+            readPending = false;
+            return true;
         }
 
         /**

@@ -610,12 +610,18 @@ report() { # md|json
         summary_table(S)
         S = "tcp1:cpu_a_s_per_gb:tcp1 CPU s/GB A:%.2f;tcp1:cpu_b_s_per_gb:tcp1 CPU s/GB B:%.2f;tcp4:cpu_a_s_per_gb:tcp4 CPU s/GB A:%.2f;tcp4:cpu_b_s_per_gb:tcp4 CPU s/GB B:%.2f;udp:cpu_a_s_per_gb:UDP CPU s/GB A:%.2f;udp:cpu_b_s_per_gb:UDP CPU s/GB B:%.2f"
         summary_table(S)
-        if (("wggo" SUBSEP "tcp1" SUBSEP "mbps") in cnt || ("wggo" SUBSEP "tcp4" SUBSEP "mbps") in cnt) {
-            print "| throughput ratio (medians) | tcp1 | tcp4 |"
-            print "|---|---:|---:|"
+        nr = 0
+        if ("tcp1" in present) R[++nr] = "tcp1"
+        if ("tcp4" in present) R[++nr] = "tcp4"
+        if (nr && (("wggo" SUBSEP R[1] SUBSEP "mbps") in cnt || ("wggo" SUBSEP R[nr] SUBSEP "mbps") in cnt) && np > 1) {
+            hdr = "| throughput ratio (medians) |"; rule = "|---|"
+            for (c = 1; c <= nr; c++) { hdr = hdr " " R[c] " |"; rule = rule "---:|" }
+            print hdr; print rule
             for (pi = 1; pi <= np; pi++) {
                 if (P[pi] == "wggo") continue
-                print "| " P[pi] " / wggo | " fmt(ratio(P[pi], "wggo", "tcp1"), "%.2f") " | " fmt(ratio(P[pi], "wggo", "tcp4"), "%.2f") " |"
+                line = "| " P[pi] " / wggo |"
+                for (c = 1; c <= nr; c++) line = line " " fmt(ratio(P[pi], "wggo", R[c]), "%.2f") " |"
+                print line
             }
             print ""
         }

@@ -86,9 +86,8 @@ public class GsoSplitterBenchmark {
         long bytes = 0;
         for (int i = 0; i < splitter.segmentCount(); i++) {
             ByteBuf buf = alloc.directBuffer(HEADROOM + MAX_PACKET + TAILROOM);
-            buf.setIndex(HEADROOM, HEADROOM);
-            splitter.writeSegment(i, buf);
-            bytes += buf.readableBytes();
+            splitter.writeSegment(i, buf, HEADROOM);
+            bytes += splitter.segmentLength(i);
             buf.release();
         }
         splitter.clear();

@@ -5,7 +5,8 @@ package io.wgate.tun;
  * with the generic {@code _IOW('T', n, int)} / {@code _IOR} encoding used by x86-64 and aarch64).
  *
  * <p>{@link #TUNSETIFF} with {@code IFF_TUN | IFF_NO_PI [| IFF_MULTI_QUEUE] [| IFF_VNET_HDR]}, and
- * {@link #TUNSETOFFLOAD} with {@code TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6} when offloads are asked for.
+ * {@link #TUNSETOFFLOAD} with {@code TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 [| TUN_F_USO4 | TUN_F_USO6]} when offloads
+ * are asked for.
  */
 final class IfTun {
     /** {@code _IOW('T', 202, int)}: attach the fd to an interface (creating it if needed). */
@@ -42,6 +43,10 @@ final class IfTun {
     static final int TUN_F_TSO4 = 0x02;
     /** {@code TUN_F_TSO6}: userspace accepts TCP-over-IPv6 GSO super-packets. */
     static final int TUN_F_TSO6 = 0x04;
+    /** {@code TUN_F_USO4}: userspace accepts UDP-over-IPv4 GSO (UDP_L4) super-packets (Linux 6.2 and later). */
+    static final int TUN_F_USO4 = 0x20;
+    /** {@code TUN_F_USO6}: userspace accepts UDP-over-IPv6 GSO (UDP_L4) super-packets (Linux 6.2 and later). */
+    static final int TUN_F_USO6 = 0x40;
 
     /** Kernel limit on queues per interface ({@code MAX_TAP_QUEUES} in drivers/net/tun.c). */
     static final int MAX_TAP_QUEUES = 256;

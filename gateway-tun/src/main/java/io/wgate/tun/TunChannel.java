@@ -56,21 +56,15 @@ public final class TunChannel extends AbstractChannel {
     private static final int EPOLLHUP = 0x10;
     private static final int ERROR_EVENTS = EpollIoOps.EPOLLERR.value() | EPOLLHUP;
 
-    /**
-     * Bytes offered to each read of a vnet-header queue: the header, the largest IPv6 packet (40 + 65535) and one
-     * spare byte, so a read that fills it was truncated.
-     */
-    static final int SUPER_PACKET_READ_SIZE = VirtioNetHeader.LENGTH + GsoSplitter.IPV6_HEADER + 65535 + 1;
-
     private final TunQueue queue;
     private final FileDescriptor fd;
     private final TunAddress address;
     private final TunChannelConfig config;
     private final TunCounters counters = new TunCounters();
-    /** Splits vnet-header reads; loop thread only. */
-    private final GsoSplitter splitter = new GsoSplitter();
-    /** Loop thread only: the buffer vnet-header reads land in (up to 64 KiB), from the first read until close. */
-    private ByteBuf superPacketBuffer;
+    /** Reads and splits on a vnet-header queue; loop thread only. */
+    private final VnetReader vnetReader = new VnetReader(counters);
+    /** Writes flushed packets, coalescing them on a vnet-header queue; loop thread only. */
+    private final TunWriter writer;
     private final Runnable flushTask = () -> ((TunUnsafe) unsafe()).flush0();
 
     private volatile boolean active = true;
@@ -103,6 +97,7 @@ public final class TunChannel extends AbstractChannel {
             throw new IllegalArgumentException(queue + " is already owned by another TunChannel");
         }
         this.queue = queue;
+        this.writer = new TunWriter(queue, counters);
         this.fd = queue.fd();
         this.address = new TunAddress(queue.name());
         this.config = new TunChannelConfig(this);
@@ -224,12 +219,7 @@ public final class TunChannel extends AbstractChannel {
             current.cancel(); // runs the epoll removal on the loop if we are not on it
         }
         queue.close();
-        ByteBuf scratch = superPacketBuffer;
-        if (scratch != null) {
-            superPacketBuffer = null;
-            splitter.clear();
-            scratch.release();
-        }
+        vnetReader.close();
         if (wasActive) {
             LOG.log(Level.INFO, "closed TUN {0} queue {1}; {2}", address.name(), queue.index(), counters);
         }
@@ -265,42 +255,56 @@ public final class TunChannel extends AbstractChannel {
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws IOException {
-        int budget = maxMessagesPerWrite();
-        for (;;) {
-            Object msg = in.current();
-            if (msg == null) {
-                removeInterest(EpollIoOps.EPOLLOUT);
-                return;
-            }
-            if (budget-- == 0) {
-                eventLoop().execute(flushTask); // let the loop's other channels run, then continue
-                return;
-            }
-            ByteBuf buf = (ByteBuf) msg;
-            int length = buf.readableBytes();
-            if (length == 0) { // not a packet; the kernel would reject it too
-                counters.onDrop(TunDropReason.WRITE_REJECTED, 1);
-                in.remove(new IOException("TUN interface '" + address.name() + "': cannot write an empty packet"));
-                continue;
-            }
-            int written;
-            try {
-                written = queue.write(buf);
-            } catch (IOException e) {
-                if (TunIoErrors.isFatal(e)) {
-                    throw TunIoErrors.explain(address.name(), "write", e);
-                }
-                counters.onDrop(TunDropReason.WRITE_REJECTED, 1);
-                in.remove(TunIoErrors.explain(address.name(), "write", e));
-                continue;
-            }
-            if (written == 0) { // EAGAIN: keep the packet queued until the fd is writable again
-                addInterest(EpollIoOps.EPOLLOUT);
-                return;
-            }
-            counters.onPacketWritten(length);
-            in.remove();
+        switch (writer.write(in, maxMessagesPerWrite(), address.name())) {
+            case DRAINED -> removeInterest(EpollIoOps.EPOLLOUT);
+            case BLOCKED -> addInterest(EpollIoOps.EPOLLOUT); // keep the packets queued until the fd is writable
+            case BUDGET_SPENT -> eventLoop().execute(flushTask); // let the loop's other channels run, then continue
         }
+    }
+
+    /**
+     * While the segments of a super-packet are being fired (inside {@code channelRead} on this channel's event
+     * loop), the buffer they are slices of; null at any other time or on another thread. A handler that passes
+     * adjacent segments on (framed in place, see {@link TunChannelConfig#setSegmentTailroom}) can cover several
+     * with one {@code retainedSlice} of this buffer, e.g. for one UDP GSO send: a segment lies in it exactly when
+     * its memory address is inside the buffer's. Borrowed: retain what is kept beyond the call.
+     */
+    public ByteBuf firingSegmentsOf() {
+        return isRegistered() && eventLoop().inEventLoop() ? vnetReader.firingSegmentsOf() : null;
+    }
+
+    /**
+     * Whether flushed packets are coalesced into GSO super-packets before they are written (vnet-header queues
+     * only, where it is on by default; see {@link GroCoalescer}). On the channel's event loop.
+     */
+    public boolean isWriteCoalescing() {
+        return writer.coalescing();
+    }
+
+    /** Turns write coalescing on or off (it stays off without a vnet header). On the channel's event loop. */
+    public void setWriteCoalescing(boolean on) {
+        writer.setCoalescing(on);
+    }
+
+    /**
+     * The offloads in effect, for logs and status: e.g. {@code tso tcp-coalescing udp-coalescing uso}, or
+     * {@code none}. On the channel's event loop.
+     */
+    public String offloadSummary() {
+        if (!queue.vnetHeader()) {
+            return "none";
+        }
+        StringBuilder s = new StringBuilder("tso");
+        if (queue.udpSegmentation()) {
+            s.append(" uso");
+        }
+        if (writer.coalescingTcp()) {
+            s.append(" tcp-coalescing");
+        }
+        if (writer.coalescingUdp()) {
+            s.append(" udp-coalescing");
+        }
+        return s.toString();
     }
 
     private void addInterest(EpollIoOps ops) {
@@ -440,56 +444,21 @@ public final class TunChannel extends AbstractChannel {
         }
 
         /**
-         * The vnet-header read loop: each read lands in {@link #superPacketBuffer}; each packet it holds (one, or
-         * the segments of a GSO super-packet) is copied into its own pooled read buffer, laid out as on a plain
-         * queue, and fired. The read budget counts reads, not segments.
+         * The vnet-header read loop: {@link VnetReader} reads and fires each read's packets (one, or the segments of
+         * a GSO super-packet). The read budget counts reads, not segments.
          */
         private void epollInReadyVnet(TunChannelConfig config) {
-            int headroom = config.getHeadroom();
-            int maxPacket = config.maxPacketSize();
-            int bufferSize = config.readBufferSize();
             int budget = config.getMaxPacketsPerRead();
-            ByteBufAllocator alloc = config.getAllocator();
             ChannelPipeline pipeline = pipeline();
-            int delivered = 0;
             int result = 0;
             Throwable failure = null;
+            vnetReader.resetDelivered();
             try {
-                if (superPacketBuffer == null) {
-                    superPacketBuffer = alloc.directBuffer(SUPER_PACKET_READ_SIZE);
-                }
-                ByteBuf scratch = superPacketBuffer;
                 for (int attempt = 0; attempt < budget && isActive(); attempt++) {
-                    result = queue.read(scratch, 0, SUPER_PACKET_READ_SIZE);
+                    result = vnetReader.readOnce(queue, config, pipeline);
                     if (result <= 0) {
                         break;
                     }
-                    TunDropReason drop = result >= SUPER_PACKET_READ_SIZE ? TunDropReason.OVERSIZED_READ
-                            : splitter.prepare(scratch, 0, result, maxPacket);
-                    if (drop != null) {
-                        counters.onDrop(drop, 1);
-                        continue;
-                    }
-                    if (splitter.isGso()) {
-                        counters.onGsoRead(splitter.isIpv4());
-                    } else if (splitter.needsChecksum()) {
-                        counters.onChecksumCompleted();
-                    }
-                    int segments = splitter.segmentCount();
-                    for (int i = 0; i < segments; i++) {
-                        ByteBuf buf = alloc.directBuffer(bufferSize);
-                        try {
-                            buf.setIndex(headroom, headroom);
-                            splitter.writeSegment(i, buf);
-                        } catch (Throwable t) {
-                            buf.release();
-                            throw t;
-                        }
-                        counters.onPacketRead(buf.readableBytes());
-                        delivered++;
-                        pipeline.fireChannelRead(buf);
-                    }
-                    splitter.clear();
                     if (!mayReadAgain(config)) {
                         break;
                     }
@@ -497,7 +466,7 @@ public final class TunChannel extends AbstractChannel {
             } catch (Throwable t) {
                 failure = t;
             }
-            finishRead(config, delivered, result, failure);
+            finishRead(config, vnetReader.delivered(), result, failure);
         }
 
         /**

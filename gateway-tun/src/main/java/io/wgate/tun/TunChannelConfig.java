@@ -3,6 +3,7 @@ package io.wgate.tun;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Configuration of a {@link TunChannel}: how read buffers are sized and how much is read per wake-up.
@@ -36,6 +37,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     private volatile int headroom = DEFAULT_HEADROOM;
     private volatile int tailroom = DEFAULT_TAILROOM;
     private volatile int maxPacketsPerRead = DEFAULT_MAX_PACKETS_PER_READ;
+    private volatile IntUnaryOperator segmentTailroom;
 
     TunChannelConfig(TunChannel channel) {
         super(channel);
@@ -84,6 +86,28 @@ public final class TunChannelConfig extends DefaultChannelConfig {
      */
     public TunChannelConfig setTailroom(int tailroom) {
         this.tailroom = checkRange("tailroom", tailroom, 0, MAX_ROOM);
+        return this;
+    }
+
+    /**
+     * Writable bytes behind a segment of {@code packetLength} bytes cut from a super-packet (vnet-header queues):
+     * the {@linkplain #setSegmentTailroom function} set, else {@link #getTailroom()}.
+     */
+    public int segmentTailroom(int packetLength) {
+        IntUnaryOperator function = segmentTailroom;
+        return function == null ? tailroom : function.applyAsInt(packetLength);
+    }
+
+    /**
+     * Sets the tailroom of the segments of a super-packet as a function of their length. The segments of one
+     * read lie back to back in one buffer, each as {@code headroom + packet + segmentTailroom(packet)}: when the
+     * function returns exactly what the handler that frames packets in place appends (for WireGuard: the padding
+     * and the 16-byte tag), the framed messages are adjacent in memory and can leave as one UDP GSO send.
+     * {@code null} restores the fixed {@link #getTailroom()}. The function runs on the channel's event loop and
+     * must return 0 to 4096.
+     */
+    public TunChannelConfig setSegmentTailroom(IntUnaryOperator tailroomOfLength) {
+        this.segmentTailroom = tailroomOfLength;
         return this;
     }
 

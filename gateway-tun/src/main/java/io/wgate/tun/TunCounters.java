@@ -17,8 +17,12 @@ public final class TunCounters {
     private static final int BYTES_WRITTEN = 3;
     private static final int GSO_TCP4_READS = 4;
     private static final int GSO_TCP6_READS = 5;
-    private static final int CHECKSUMS_COMPLETED = 6;
-    private static final int FIRST_DROP = 7;
+    private static final int GSO_UDP4_READS = 6;
+    private static final int GSO_UDP6_READS = 7;
+    private static final int CHECKSUMS_COMPLETED = 8;
+    private static final int COALESCED_WRITES = 9;
+    private static final int COALESCED_PACKETS = 10;
+    private static final int FIRST_DROP = 11;
 
     private final long[] values = new long[FIRST_DROP + TunDropReason.count()];
 
@@ -30,8 +34,15 @@ public final class TunCounters {
         values[BYTES_READ] += bytes;
     }
 
-    void onGsoRead(boolean ipv4) {
-        values[ipv4 ? GSO_TCP4_READS : GSO_TCP6_READS]++;
+    void onGsoRead(boolean ipv4, boolean udp) {
+        values[udp ? (ipv4 ? GSO_UDP4_READS : GSO_UDP6_READS) : (ipv4 ? GSO_TCP4_READS : GSO_TCP6_READS)]++;
+    }
+
+    void onCoalescedWrite(int packets, int bytes) {
+        values[COALESCED_WRITES]++;
+        values[COALESCED_PACKETS] += packets;
+        values[PACKETS_WRITTEN] += packets;
+        values[BYTES_WRITTEN] += bytes;
     }
 
     void onChecksumCompleted() {
@@ -65,6 +76,29 @@ public final class TunCounters {
     /** Reads that returned a TCPv6 GSO super-packet (vnet-header queues only). */
     public long gsoTcp6Reads() {
         return get(GSO_TCP6_READS);
+    }
+
+    /** Reads that returned a UDP-over-IPv4 GSO (USO) super-packet (vnet-header queues only). */
+    public long gsoUdp4Reads() {
+        return get(GSO_UDP4_READS);
+    }
+
+    /** Reads that returned a UDP-over-IPv6 GSO (USO) super-packet (vnet-header queues only). */
+    public long gsoUdp6Reads() {
+        return get(GSO_UDP6_READS);
+    }
+
+    /**
+     * Writes that carried several packets coalesced into one GSO super-packet (vnet-header queues with write
+     * coalescing only); each is one kernel write.
+     */
+    public long coalescedWrites() {
+        return get(COALESCED_WRITES);
+    }
+
+    /** Packets those writes carried (also counted in {@link #packetsWritten()}). */
+    public long coalescedPackets() {
+        return get(COALESCED_PACKETS);
     }
 
     /** Non-GSO packets read with NEEDS_CSUM whose L4 checksum the channel completed (vnet-header queues only). */
@@ -105,9 +139,12 @@ public final class TunCounters {
         StringBuilder s = new StringBuilder("TunCounters[read=").append(packetsRead())
                 .append('/').append(bytesRead()).append("B, written=").append(packetsWritten())
                 .append('/').append(bytesWritten()).append('B');
-        if (gsoTcp4Reads() + gsoTcp6Reads() + checksumsCompleted() > 0) {
+        if (gsoTcp4Reads() + gsoTcp6Reads() + gsoUdp4Reads() + gsoUdp6Reads() + checksumsCompleted()
+                + coalescedWrites() > 0) {
             s.append(", gsoTcp4Reads=").append(gsoTcp4Reads()).append(", gsoTcp6Reads=").append(gsoTcp6Reads())
-                    .append(", checksumsCompleted=").append(checksumsCompleted());
+                    .append(", gsoUdp4Reads=").append(gsoUdp4Reads()).append(", gsoUdp6Reads=").append(gsoUdp6Reads())
+                    .append(", checksumsCompleted=").append(checksumsCompleted())
+                    .append(", coalescedWrites=").append(coalescedWrites()).append('/').append(coalescedPackets());
         }
         for (int i = 0; i < TunDropReason.count(); i++) {
             s.append(", ").append(TunDropReason.of(i)).append('=').append(get(FIRST_DROP + i));

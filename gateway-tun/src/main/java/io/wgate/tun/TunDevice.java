@@ -81,41 +81,91 @@ public final class TunDevice implements AutoCloseable {
 
     /**
      * Opens all queues with {@code options}' flags; with {@code setOffload}, sets TUNSETOFFLOAD after the first
-     * queue (offloads are per interface) and returns null, having closed that queue, if the kernel refuses them.
+     * queue (offloads are per interface), adding the UDP segmentation offloads when asked for and accepted, and
+     * returns null, having closed that queue, if the kernel refuses the TCP offloads.
      */
     private static TunDevice openQueues(String name, TunOptions options, OffloadSetter setOffload)
             throws IOException {
         boolean offload = setOffload != null;
         int flags = options.ifreqFlags();
-        List<TunQueue> opened = new ArrayList<>(options.queues());
+        List<FileDescriptor> fds = new ArrayList<>(options.queues());
         String actualName = name;
+        int offloads = 0;
         try {
             for (int i = 0; i < options.queues(); i++) {
-                TunQueue queue = openQueue(actualName, flags, i, offload);
-                opened.add(queue);
-                actualName = queue.name();
+                OpenedQueue opened = openQueue(actualName, flags);
+                FileDescriptor fd = opened.fd();
+                fds.add(fd);
+                actualName = opened.name();
                 if (offload && i == 0) {
-                    int rc = setOffload.set(queue.fd().intValue(), TunOptions.offloads());
-                    if (rc < 0) {
-                        LOG.log(Level.WARNING, "TUN interface {0}: TUNSETOFFLOAD(CSUM|TSO4|TSO6) failed ({1});"
-                                + " continuing without the vnet header and offloads", actualName, Errno.describe(-rc));
-                        queue.close();
+                    offloads = setOffloads(fd, actualName, options, setOffload);
+                    if (offloads < 0) {
+                        fd.close();
                         return null;
                     }
                 }
             }
         } catch (IOException | RuntimeException e) {
-            for (TunQueue queue : opened) {
-                closeQuietly(queue.fd(), e);
+            for (FileDescriptor fd : fds) {
+                closeQuietly(fd, e);
             }
             throw e;
         }
-        LOG.log(Level.INFO, "opened TUN interface {0} with {1} queue(s){2}", actualName, opened.size(),
-                offload ? ", vnet header and TCP/checksum offloads" : "");
-        return new TunDevice(actualName, options, opened);
+        List<TunQueue> queues = new ArrayList<>(fds.size());
+        for (int i = 0; i < fds.size(); i++) {
+            queues.add(new TunQueue(actualName, i, fds.get(i), offload, offloads));
+        }
+        LOG.log(Level.INFO, "opened TUN interface {0} with {1} queue(s){2}", actualName, queues.size(),
+                offload ? ", vnet header and offloads " + describeOffloads(offloads) : "");
+        TunOptions opened = offload ? options.withUdpSegmentation((offloads & TunOptions.udpOffloads()) != 0)
+                : options.withUdpSegmentation(false);
+        return new TunDevice(actualName, opened, queues);
     }
 
-    private static TunQueue openQueue(String name, int flags, int index, boolean vnetHeader) throws TunException {
+    /**
+     * TUNSETOFFLOAD on the first queue: the TCP offloads, then (if asked for) the UDP ones on top.
+     *
+     * @return the offloads set, or -1 (logged) if the kernel refused the TCP offloads
+     */
+    private static int setOffloads(FileDescriptor fd, String name, TunOptions options, OffloadSetter setOffload) {
+        int tcp = TunOptions.offloads();
+        int rc = setOffload.set(fd.intValue(), tcp);
+        if (rc < 0) {
+            LOG.log(Level.WARNING, "TUN interface {0}: TUNSETOFFLOAD(CSUM|TSO4|TSO6) failed ({1});"
+                    + " continuing without the vnet header and offloads", name, Errno.describe(-rc));
+            return -1;
+        }
+        if (!options.udpSegmentation()) {
+            return tcp;
+        }
+        int all = tcp | TunOptions.udpOffloads();
+        rc = setOffload.set(fd.intValue(), all);
+        if (rc < 0) {
+            LOG.log(Level.INFO, "TUN interface {0}: no UDP segmentation offload (TUNSETOFFLOAD USO4|USO6: {1};"
+                    + " Linux 6.2 or later has it); UDP goes packet by packet", name, Errno.describe(-rc));
+            setOffload.set(fd.intValue(), tcp); // a refused call changes nothing; set again to be sure
+            return tcp;
+        }
+        return all;
+    }
+
+    /** {@code TUN_F_*} flags as their names, e.g. {@code CSUM|TSO4|TSO6|USO4|USO6}. */
+    static String describeOffloads(int offloads) {
+        StringBuilder s = new StringBuilder();
+        String[] names = {"CSUM", "TSO4", "TSO6", "TSO_ECN", "UFO", "USO4", "USO6"};
+        for (int bit = 0; bit < names.length; bit++) {
+            if ((offloads & (1 << bit)) != 0) {
+                s.append(s.isEmpty() ? "" : "|").append(names[bit]);
+            }
+        }
+        return s.isEmpty() ? "none" : s.toString();
+    }
+
+    /** A queue's fd and the interface name the kernel reported for it. */
+    private record OpenedQueue(FileDescriptor fd, String name) {
+    }
+
+    private static OpenedQueue openQueue(String name, int flags) throws TunException {
         int rawFd = Libc.open(CLONE_DEVICE, Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         if (rawFd < 0) {
             throw TunException.openFailed(CLONE_DEVICE, -rawFd);
@@ -127,7 +177,7 @@ public final class TunDevice implements AutoCloseable {
             if (rc < 0) {
                 throw TunException.setIffFailed(name, flags, -rc);
             }
-            return new TunQueue(Ifreq.name(ifr), index, fd, vnetHeader);
+            return new OpenedQueue(fd, Ifreq.name(ifr));
         } catch (TunException | RuntimeException e) {
             closeQuietly(fd, e);
             throw e;

@@ -13,16 +13,16 @@ public enum TunDropReason {
     /** A read from a vnet-header queue was shorter than the 10-byte virtio_net_hdr plus one packet byte. */
     VNET_HEADER_TRUNCATED,
     /**
-     * The virtio_net_hdr asked for a GSO type wgate does not split (UDP, UDP_L4 or unknown; only TCPv4/TCPv6 are
-     * offered to the kernel with TUNSETOFFLOAD).
+     * The virtio_net_hdr asked for a GSO type wgate does not split (the old UFO {@code UDP} type or an unknown one;
+     * TCPv4, TCPv6 and {@code UDP_L4} are split).
      */
     GSO_TYPE_UNSUPPORTED,
     /** NEEDS_CSUM was set with csum_start/csum_offset pointing past the end of the packet. */
     CSUM_OFFSETS_INVALID,
     /**
-     * The IP or TCP header of a GSO super-packet did not match the virtio_net_hdr or itself (wrong IP version,
-     * not TCP, IPv6 extension headers, IPv4 fragment, length fields, TCP data offset, hdr_len, csum_start,
-     * gso_size 0).
+     * The IP or transport header of a GSO super-packet did not match the virtio_net_hdr or itself (wrong IP version
+     * or protocol, an IPv6 extension header the splitter does not keep, IPv4 fragment, length fields, TCP data
+     * offset, hdr_len, csum_start, gso_size 0).
      */
     GSO_HEADERS_INVALID,
     /**

@@ -7,15 +7,18 @@ package io.wgate.tun;
  * kernel then spreads flows across them, and each queue can be served by its own {@link TunChannel} on its own
  * event loop. {@code vnetHeader} asks for {@code IFF_VNET_HDR} plus {@code TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4 |
  * TUN_F_TSO6)}: a {@code virtio_net_hdr} in front of each packet, partial checksums and TCP GSO super-packets on
- * read, which {@link TunChannel} completes and splits. If the kernel refuses the offloads, {@link TunDevice#open}
- * falls back to plain packets (see {@link TunQueue#vnetHeader()}).
+ * read, which {@link TunChannel} completes and splits, and coalesced GSO super-packets on write. With
+ * {@code udpSegmentation} as well, {@code TUN_F_USO4 | TUN_F_USO6} are asked for on top (Linux 6.2 and later): UDP
+ * super-packets on read, coalesced UDP on write; a kernel that refuses them keeps the TCP offloads. If the kernel
+ * refuses the TCP offloads, {@link TunDevice#open} falls back to plain packets (see {@link TunQueue#vnetHeader()}).
  *
- * @param vnetHeader whether to ask for the virtio_net_hdr and TCP/checksum offloads
- * @param queues     number of queues, 1 to {@value IfTun#MAX_TAP_QUEUES}
+ * @param vnetHeader      whether to ask for the virtio_net_hdr and TCP/checksum offloads
+ * @param udpSegmentation whether to ask for the UDP segmentation offloads too (only with {@code vnetHeader})
+ * @param queues          number of queues, 1 to {@value IfTun#MAX_TAP_QUEUES}
  */
-public record TunOptions(boolean vnetHeader, int queues) {
+public record TunOptions(boolean vnetHeader, boolean udpSegmentation, int queues) {
     /** One queue, no vnet header: plain IP packets on a single fd. */
-    public static final TunOptions DEFAULT = new TunOptions(false, 1);
+    public static final TunOptions DEFAULT = new TunOptions(false, false, 1);
 
     /**
      * Validates the queue count.
@@ -31,17 +34,27 @@ public record TunOptions(boolean vnetHeader, int queues) {
 
     /** {@code DEFAULT} with {@code queues} queues (multi-queue when more than one). */
     public static TunOptions multiQueue(int queues) {
-        return new TunOptions(false, queues);
+        return new TunOptions(false, false, queues);
     }
 
-    /** These options with the vnet header and offloads turned on or off. */
+    /** These options with the vnet header and TCP/checksum offloads turned on or off. */
     public TunOptions withVnetHeader(boolean on) {
-        return new TunOptions(on, queues);
+        return new TunOptions(on, udpSegmentation, queues);
     }
 
-    /** The {@code TUN_F_*} offloads passed to {@code TUNSETOFFLOAD} when {@code vnetHeader} is set. */
+    /** These options with the UDP segmentation offloads (on top of the vnet header) asked for or not. */
+    public TunOptions withUdpSegmentation(boolean on) {
+        return new TunOptions(vnetHeader, on, queues);
+    }
+
+    /** The {@code TUN_F_*} offloads passed to {@code TUNSETOFFLOAD} first when {@code vnetHeader} is set. */
     static int offloads() {
         return IfTun.TUN_F_CSUM | IfTun.TUN_F_TSO4 | IfTun.TUN_F_TSO6;
+    }
+
+    /** The {@code TUN_F_*} offloads added to {@link #offloads()} when {@code udpSegmentation} is set too. */
+    static int udpOffloads() {
+        return IfTun.TUN_F_USO4 | IfTun.TUN_F_USO6;
     }
 
     /** The {@code ifr_flags} to pass to {@code TUNSETIFF} for every queue. */

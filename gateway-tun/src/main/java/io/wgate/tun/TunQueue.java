@@ -29,6 +29,8 @@ public final class TunQueue implements AutoCloseable {
     private final FileDescriptor fd;
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final boolean vnetHeader;
+    /** The {@code TUN_F_*} offloads the kernel accepted for the interface (0 without a vnet header). */
+    private final int offloads;
     /**
      * For vnet-header queues: two {@code struct iovec}s (the zero header, then the packet) followed by the
      * 10 zero bytes of the header; the writing thread fills in the second iovec. Freed by the GC, so a late write
@@ -41,6 +43,11 @@ public final class TunQueue implements AutoCloseable {
     }
 
     TunQueue(String name, int index, FileDescriptor fd, boolean vnetHeader) {
+        this(name, index, fd, vnetHeader, vnetHeader ? TunOptions.offloads() : 0);
+    }
+
+    TunQueue(String name, int index, FileDescriptor fd, boolean vnetHeader, int offloads) {
+        this.offloads = offloads;
         this.name = name;
         this.index = index;
         this.fd = fd;
@@ -57,6 +64,19 @@ public final class TunQueue implements AutoCloseable {
     /** Whether reads and writes on this queue carry a virtio_net_hdr ({@code IFF_VNET_HDR} with offloads on). */
     public boolean vnetHeader() {
         return vnetHeader;
+    }
+
+    /**
+     * Whether the kernel accepted the UDP segmentation offloads ({@code TUN_F_USO4 | TUN_F_USO6}): reads may be UDP
+     * super-packets, and UDP packets may be written coalesced.
+     */
+    public boolean udpSegmentation() {
+        return (offloads & TunOptions.udpOffloads()) == TunOptions.udpOffloads();
+    }
+
+    /** The {@code TUN_F_*} offloads in effect, as {@code CSUM|TSO4|TSO6|USO4|USO6} ({@code none} without). */
+    public String offloadNames() {
+        return TunDevice.describeOffloads(offloads);
     }
 
     /** The interface name shared by all queues of the device. */
@@ -125,6 +145,17 @@ public final class TunQueue implements AutoCloseable {
         writeVector.set(ValueLayout.JAVA_LONG, IOVEC_BYTES + 8, length);
         long written = fd.writevAddresses(writeVector.address(), 2);
         return written == 0 ? 0 : length;
+    }
+
+    /**
+     * {@code writev} of {@code count} prepared {@code struct iovec}s at {@code iovecs} as one packet: on a vnet-header
+     * queue the first must start with the virtio_net_hdr. The memory they point at is borrowed for the call.
+     *
+     * @return the bytes written, or 0 if the queue is full (EAGAIN)
+     * @throws IOException with Netty's errno-carrying exception if the kernel refuses the packet or the fd
+     */
+    long writeVector(long iovecs, int count) throws IOException {
+        return fd.writevAddresses(iovecs, count);
     }
 
     /** Whether the fd is still open. */

@@ -45,8 +45,8 @@ class GsoSplitterTest {
                 ByteBuf dst = PooledByteBufAllocator.DEFAULT.directBuffer(16 + length + 32);
                 try {
                     dst.setIndex(16, 16);
-                    splitter.writeSegment(i, dst);
-                    assertEquals(16 + length, dst.writerIndex(), "segment " + i + " length");
+                    splitter.writeSegment(i, dst, 16);
+                    assertEquals(16, dst.writerIndex(), "segment " + i + ": the indices stay");
                     byte[] bytes = new byte[length];
                     dst.getBytes(16, bytes);
                     out.add(bytes);
@@ -92,6 +92,24 @@ class GsoSplitterTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void splitsRandomUdpAndExtensionHeaderSuperPacketsLikeTheNaiveTwin(long seed) {
+        Random random = new Random(seed);
+        for (int n = 0; n < 100; n++) {
+            SuperPackets.Spec spec = SuperPackets.randomAnySpec(random);
+            byte[] read = SuperPackets.superPacket(spec, random);
+            String what = "seed " + seed + " case " + n + " " + spec;
+            List<byte[]> fast = split(read);
+            List<byte[]> naive = NaiveSegmenter.split(read);
+            assertEquals(naive.size(), fast.size(), what);
+            for (int i = 0; i < naive.size(); i++) {
+                assertArrayEquals(naive.get(i), fast.get(i), what + " segment " + i);
+            }
+            checkSegments(spec, read, fast, what);
+        }
+    }
+
     /** Properties of a correct split, checked without either implementation's arithmetic. */
     private static void checkSegments(SuperPackets.Spec spec, byte[] read, List<byte[]> segments, String what) {
         byte[] packet = Arrays.copyOfRange(read, 10, read.length);
@@ -105,7 +123,7 @@ class GsoSplitterTest {
             byte[] s = segments.get(i);
             String at = what + " segment " + i;
             assertTrue(s.length <= headers + spec.gsoSize(), at);
-            assertTrue(SuperPackets.l4ChecksumValid(s), at + ": TCP checksum");
+            assertTrue(SuperPackets.l4ChecksumValid(s), at + ": L4 checksum");
             ByteBuffer b = ByteBuffer.wrap(s);
             if (spec.ipv4()) {
                 assertTrue(SuperPackets.ipv4HeaderChecksumValid(s), at + ": IPv4 header checksum");
@@ -115,7 +133,15 @@ class GsoSplitterTest {
                 assertArrayEquals(Arrays.copyOfRange(packet, 12, ip), Arrays.copyOfRange(s, 12, ip), at);
             } else {
                 assertEquals(s.length - 40, b.getShort(4) & 0xFFFF, at + ": payload length");
-                assertArrayEquals(Arrays.copyOfRange(packet, 6, 40), Arrays.copyOfRange(s, 6, 40), at);
+                assertArrayEquals(Arrays.copyOfRange(packet, 6, ip), Arrays.copyOfRange(s, 6, ip),
+                        at + ": the rest of the IPv6 header and its extension headers");
+            }
+            if (spec.udp()) {
+                assertEquals(s.length - ip, b.getShort(ip + 4) & 0xFFFF, at + ": UDP length");
+                assertArrayEquals(Arrays.copyOfRange(packet, ip, ip + 4), Arrays.copyOfRange(s, ip, ip + 4),
+                        at + ": ports");
+                payload.write(s, headers, s.length - headers);
+                continue;
             }
             assertEquals((seq + (long) i * spec.gsoSize()) & 0xFFFFFFFFL, Integer.toUnsignedLong(b.getInt(ip + 4)),
                     at + ": sequence number");
@@ -224,8 +250,8 @@ class GsoSplitterTest {
     }
 
     @Test
-    void dropsGsoTypesThatAreNotTcp() {
-        for (int type : new int[] {2, 3, 5, 6, 0x7F, 0x83}) {
+    void dropsGsoTypesItDoesNotSplit() {
+        for (int type : new int[] {2, 3, 6, 0x7F, 0x83}) { // 5 (UDP_L4) on a TCP packet: see the header checks
             assertEquals(TunDropReason.GSO_TYPE_UNSUPPORTED, dropReason(with(validV4(), r -> r[1] = (byte) type),
                     NO_LIMIT), "gso_type " + type);
         }
@@ -266,7 +292,8 @@ class GsoSplitterTest {
         }
         List<Consumer<byte[]>> v6Breakages = List.of(
                 r -> r[1] = 1, // TCPV4 on an IPv6 packet
-                r -> r[ip + 6] = 0, // hop-by-hop options header: extension headers are not split
+                r -> r[ip + 6] = 0, // a hop-by-hop header claimed where the TCP header is: the chain does not end at TCP
+                r -> r[1] = 5, // UDP_L4 on a TCP packet
                 r -> NaiveSegmenter.put16(r, ip + 4, r.length - 10 - 40 + 1), // payload length
                 r -> SuperPackets.putLe16(r, 6, 20));
         for (int i = 0; i < v6Breakages.size(); i++) {
@@ -287,6 +314,33 @@ class GsoSplitterTest {
         assertEquals(TunDropReason.OVERSIZED_READ, dropReason(v4, 1059));
         byte[] plain = SuperPackets.partialChecksumPacket(true, true, 100, new Random(4));
         assertEquals(TunDropReason.OVERSIZED_READ, dropReason(plain, plain.length - 11));
+    }
+
+    @Test
+    void dropsIpv6RoutingHeadersWithSegmentsLeftAndChainsThatDoNotEndAtCsumStart() {
+        var spec = new SuperPackets.Spec(false, 0, 0, 3000, 1000, 0x10, false, 0, false, 24);
+        byte[] valid = SuperPackets.superPacket(spec, new Random(12));
+        assertEquals(3, split(valid).size(), "hop-by-hop, destination options and routing headers are kept");
+        int routing = 10 + 40 + 16; // the third extension header
+        assertEquals(TunDropReason.GSO_HEADERS_INVALID,
+                dropReason(with(valid, r -> r[routing + 3] = 1), NO_LIMIT), "segments left");
+        assertEquals(TunDropReason.GSO_HEADERS_INVALID,
+                dropReason(with(valid, r -> SuperPackets.putLe16(r, 6, 40)), NO_LIMIT), "csum_start before the chain's end");
+        assertEquals(TunDropReason.GSO_HEADERS_INVALID,
+                dropReason(with(valid, r -> r[10 + 40] = 44), NO_LIMIT), "a fragment header is not kept");
+    }
+
+    @Test
+    void splitsAUdpSuperPacketIntoDatagramsWithTheirOwnLengthAndChecksum() {
+        var spec = new SuperPackets.Spec(true, 0, 0, 2500, 1000, 0, false, 0, true, 0);
+        byte[] read = SuperPackets.superPacket(spec, new Random(13));
+        List<byte[]> out = split(read);
+        assertEquals(3, out.size());
+        assertEquals(List.of(1028, 1028, 528), out.stream().map(b -> b.length).toList());
+        for (byte[] datagram : out) {
+            assertEquals(datagram.length - 20, NaiveSegmenter.u16(datagram, 24), "UDP length");
+            assertTrue(SuperPackets.l4ChecksumValid(datagram));
+        }
     }
 
     @Test

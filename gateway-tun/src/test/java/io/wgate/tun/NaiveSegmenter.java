@@ -42,6 +42,37 @@ final class NaiveSegmenter {
         b[i + 1] = (byte) v;
     }
 
+    /** Offset of the transport header behind an IPv6 header and its hop-by-hop, routing or destination options. */
+    static int transportOffsetV6(byte[] packet) {
+        int next = packet[6] & 0xFF;
+        int offset = 40;
+        while (next == 0 || next == 43 || next == 60) {
+            next = packet[offset] & 0xFF;
+            offset += ((packet[offset + 1] & 0xFF) + 1) * 8;
+        }
+        return offset;
+    }
+
+    /** Writes the full L4 checksum of {@code seg} (pseudo-header from the IP header; UDP's 0 becomes 0xFFFF). */
+    static void fillL4Checksum(byte[] seg, boolean v4, int ipLen, int proto) {
+        int segL4 = seg.length - ipLen;
+        byte[] pseudo = v4 ? new byte[12] : new byte[40];
+        if (v4) {
+            System.arraycopy(seg, 12, pseudo, 0, 8);
+            pseudo[9] = (byte) proto;
+            put16(pseudo, 10, segL4);
+        } else {
+            System.arraycopy(seg, 8, pseudo, 0, 32);
+            put16(pseudo, 34, segL4); // upper-layer length is 32 bits; the high half is zero here
+            pseudo[39] = (byte) proto;
+        }
+        int at = ipLen + (proto == 17 ? 6 : 16);
+        put16(seg, at, 0);
+        int partial = sum(pseudo, 0, pseudo.length, 0);
+        int value = checksum(seg, ipLen, segL4, partial);
+        put16(seg, at, proto == 17 && value == 0 ? 0xFFFF : value);
+    }
+
     /** The packets a vnet-header read {@code read} (header included) should become. */
     static List<byte[]> split(byte[] read) {
         int flags = read[0] & 0xFF;
@@ -59,13 +90,15 @@ final class NaiveSegmenter {
             out.add(packet);
             return out;
         }
-        boolean v4 = gsoType == 1;
-        int ipLen = v4 ? (packet[0] & 0x0F) * 4 : 40;
-        int tcpLen = ((packet[ipLen + 12] & 0xFF) >> 4) * 4;
-        int headers = ipLen + tcpLen;
+        boolean udp = gsoType == 5;
+        boolean v4 = udp ? (packet[0] & 0xF0) == 0x40 : gsoType == 1;
+        int ipLen = v4 ? (packet[0] & 0x0F) * 4 : transportOffsetV6(packet);
+        int proto = udp ? 17 : 6;
+        int l4HeaderLen = udp ? 8 : ((packet[ipLen + 12] & 0xFF) >> 4) * 4;
+        int headers = ipLen + l4HeaderLen;
         byte[] payload = Arrays.copyOfRange(packet, headers, packet.length);
         int count = Math.max(1, (payload.length + gsoSize - 1) / gsoSize);
-        long seq = Integer.toUnsignedLong(java.nio.ByteBuffer.wrap(packet, ipLen + 4, 4).getInt());
+        long seq = udp ? 0 : Integer.toUnsignedLong(java.nio.ByteBuffer.wrap(packet, ipLen + 4, 4).getInt());
         int id = u16(packet, 4);
         for (int i = 0; i < count; i++) {
             int from = i * gsoSize;
@@ -81,30 +114,22 @@ final class NaiveSegmenter {
             } else {
                 put16(seg, 4, seg.length - 40);
             }
-            long s = (seq + from) & 0xFFFFFFFFL;
-            java.nio.ByteBuffer.wrap(seg, ipLen + 4, 4).putInt((int) s);
-            int f = seg[ipLen + 13] & 0xFF;
-            if (i < count - 1) {
-                f &= ~0x09; // FIN, PSH
-            }
-            if (i > 0) {
-                f &= ~0x80; // CWR
-            }
-            seg[ipLen + 13] = (byte) f;
-            int segTcp = seg.length - ipLen;
-            byte[] pseudo = v4 ? new byte[12] : new byte[40];
-            if (v4) {
-                System.arraycopy(seg, 12, pseudo, 0, 8);
-                pseudo[9] = 6;
-                put16(pseudo, 10, segTcp);
+            int segL4 = seg.length - ipLen;
+            if (udp) {
+                put16(seg, ipLen + 4, segL4);
             } else {
-                System.arraycopy(seg, 8, pseudo, 0, 32);
-                put16(pseudo, 34, segTcp); // upper-layer length is 32 bits; the high half is zero here
-                pseudo[39] = 6;
+                long s = (seq + from) & 0xFFFFFFFFL;
+                java.nio.ByteBuffer.wrap(seg, ipLen + 4, 4).putInt((int) s);
+                int f = seg[ipLen + 13] & 0xFF;
+                if (i < count - 1) {
+                    f &= ~0x09; // FIN, PSH
+                }
+                if (i > 0) {
+                    f &= ~0x80; // CWR
+                }
+                seg[ipLen + 13] = (byte) f;
             }
-            put16(seg, ipLen + 16, 0);
-            int partial = sum(pseudo, 0, pseudo.length, 0);
-            put16(seg, ipLen + 16, checksum(seg, ipLen, segTcp, partial));
+            fillL4Checksum(seg, v4, ipLen, proto);
             out.add(seg);
         }
         return out;

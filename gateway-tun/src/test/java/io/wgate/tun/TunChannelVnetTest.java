@@ -81,11 +81,11 @@ class TunChannelVnetTest {
     @Test
     void dropsMalformedReadsWithTheirReasonAndKeepsReading() throws Exception {
         LOOP.register(channel);
-        byte[] udpGso = SuperPackets.tcpSuperPacket(new SuperPackets.Spec(true, 0, 0, 3000, 1000, 0x10, false, 0),
+        byte[] ufo = SuperPackets.tcpSuperPacket(new SuperPackets.Spec(true, 0, 0, 3000, 1000, 0x10, false, 0),
                 new Random(6));
-        udpGso[1] = 5; // UDP_L4
+        ufo[1] = 3; // the old UDP fragmentation offload, never offered
         pair.send(new byte[4]);
-        pair.send(udpGso);
+        pair.send(ufo);
         byte[] good = SuperPackets.partialChecksumPacket(true, false, 10, new Random(7));
         pair.send(good);
         recorder.await(p -> true, TIMEOUT, "the good packet");

@@ -1,0 +1,161 @@
+package io.wgate.tun;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelPipeline;
+
+/**
+ * The read side of a vnet-header queue: each read (a {@link VirtioNetHeader} and up to 64 KiB of packet) lands in
+ * one scratch buffer, and {@link GsoSplitter} turns it into the IP packets the pipeline receives.
+ *
+ * <ul>
+ *   <li>A plain packet is copied into its own read buffer, laid out as on a plain queue ({@code headroom}, packet,
+ *       at least {@code tailroom}).
+ *   <li>The segments of a super-packet are written back to back into one buffer, segment {@code i} at
+ *       {@code headroom + segment + segmentTailroom(segment)} bytes after segment {@code i - 1}, and each is fired
+ *       as a retained slice of exactly that slot (reader index at the headroom). Framing a segment in place within
+ *       its slot then leaves the framed messages adjacent in memory (see
+ *       {@link TunChannelConfig#setSegmentTailroom}). The slices share the buffer, which is freed when the last is
+ *       released.
+ * </ul>
+ *
+ * <p>Event loop of the channel only; one per channel. No allocation per packet beyond pooled buffers and slices.
+ */
+final class VnetReader {
+    /**
+     * Bytes offered to each read: the header, the largest IPv6 packet (40 + 65535) and one spare byte, so a read
+     * that fills it was truncated.
+     */
+    static final int READ_SIZE = VirtioNetHeader.LENGTH + GsoSplitter.IPV6_HEADER + 65535 + 1;
+
+    private final GsoSplitter splitter = new GsoSplitter();
+    private final TunCounters counters;
+    /** Where reads land, from the first read until {@link #close()}. */
+    private ByteBuf scratch;
+    private int delivered;
+    /** The buffer whose segments are being fired, while they are; else null. */
+    private ByteBuf firing;
+
+    VnetReader(TunCounters counters) {
+        this.counters = counters;
+    }
+
+    /**
+     * Reads once from {@code queue} and fires the packets it holds into {@code pipeline}.
+     *
+     * @return the read's result: bytes read (delivered or dropped and counted), 0 when nothing was waiting, -1 at
+     *         end of file; the number of packets fired is added to {@link #delivered()}
+     * @throws Exception when the read fails; nothing read is leaked
+     */
+    int readOnce(TunQueue queue, TunChannelConfig config, ChannelPipeline pipeline) throws Exception {
+        if (scratch == null) {
+            scratch = config.getAllocator().directBuffer(READ_SIZE);
+        }
+        int result = queue.read(scratch, 0, READ_SIZE);
+        if (result <= 0) {
+            return result;
+        }
+        TunDropReason drop = result >= READ_SIZE ? TunDropReason.OVERSIZED_READ
+                : splitter.prepare(scratch, 0, result, config.maxPacketSize());
+        if (drop != null) {
+            counters.onDrop(drop, 1);
+            return result;
+        }
+        try {
+            if (splitter.isGso()) {
+                counters.onGsoRead(splitter.isIpv4(), splitter.isUdp());
+                fireSegments(config, pipeline);
+            } else {
+                if (splitter.needsChecksum()) {
+                    counters.onChecksumCompleted();
+                }
+                firePlain(config, pipeline);
+            }
+        } finally {
+            splitter.clear();
+        }
+        return result;
+    }
+
+    /** Packets fired since the last {@link #resetDelivered()}. */
+    int delivered() {
+        return delivered;
+    }
+
+    void resetDelivered() {
+        delivered = 0;
+    }
+
+    private void firePlain(TunChannelConfig config, ChannelPipeline pipeline) {
+        int headroom = config.getHeadroom();
+        int length = splitter.segmentLength(0);
+        ByteBuf buf = config.getAllocator().directBuffer(config.readBufferSize());
+        try {
+            splitter.writeSegment(0, buf, headroom);
+            buf.setIndex(headroom, headroom + length);
+        } catch (Throwable t) {
+            buf.release();
+            throw t;
+        }
+        fire(pipeline, buf, length);
+    }
+
+    private void fireSegments(TunChannelConfig config, ChannelPipeline pipeline) {
+        int headroom = config.getHeadroom();
+        int segments = splitter.segmentCount();
+        int total = 0;
+        for (int i = 0; i < segments; i++) {
+            total += slotSize(config, headroom, splitter.segmentLength(i));
+        }
+        ByteBuf batch = config.getAllocator().directBuffer(total);
+        try {
+            int slot = 0;
+            for (int i = 0; i < segments; i++) {
+                splitter.writeSegment(i, batch, slot + headroom);
+                slot += slotSize(config, headroom, splitter.segmentLength(i));
+            }
+            slot = 0;
+            firing = batch;
+            for (int i = 0; i < segments; i++) {
+                int length = splitter.segmentLength(i);
+                int size = slotSize(config, headroom, length);
+                ByteBuf segment = batch.retainedSlice(slot, size);
+                segment.setIndex(headroom, headroom + length);
+                slot += size;
+                fire(pipeline, segment, length);
+            }
+        } finally {
+            firing = null;
+            batch.release();
+        }
+    }
+
+    /** See {@link TunChannel#firingSegmentsOf()}. */
+    ByteBuf firingSegmentsOf() {
+        return firing;
+    }
+
+    private static int slotSize(TunChannelConfig config, int headroom, int length) {
+        int tailroom = config.segmentTailroom(length);
+        if (tailroom < 0 || tailroom > TunChannelConfig.MAX_ROOM) {
+            throw new IllegalStateException("segment tailroom for " + length + " bytes is " + tailroom
+                    + "; it must be 0 to " + TunChannelConfig.MAX_ROOM);
+        }
+        return headroom + length + tailroom;
+    }
+
+    private void fire(ChannelPipeline pipeline, ByteBuf packet, int length) {
+        counters.onPacketRead(length);
+        delivered++;
+        pipeline.fireChannelRead(packet);
+    }
+
+    /** Releases the scratch buffer. */
+    void close() {
+        ByteBuf buffer = scratch;
+        if (buffer != null) {
+            scratch = null;
+            buffer.release();
+        }
+    }
+}

@@ -58,6 +58,7 @@ final class ForegroundGateway {
                 gateway.close();
                 synchronized (pidFileLock) {
                     runFiles.removePid(name, pid);
+                    OffloadStatus.remove(runFiles, name);
                 }
             } finally {
                 logs.close();
@@ -81,6 +82,7 @@ final class ForegroundGateway {
                 } catch (IOException e) {
                     err.println("wgate up: cannot write " + runFiles.pidFile(name) + ": " + e.getMessage());
                 }
+                OffloadStatus.maintain(gateway, runFiles, name);
             }
         }
         String reason = gateway.terminated().join();
@@ -90,6 +92,7 @@ final class ForegroundGateway {
         err.println("wgate: " + name + " stopped: " + reason);
         gateway.close();
         runFiles.removePid(name, pid);
+        OffloadStatus.remove(runFiles, name);
         logs.close();
         return 1;
     }

@@ -46,9 +46,27 @@ public final class ShowCommand {
                 status = 1;
             }
         }
-        if (!devices.isEmpty()) {
-            out.print(ShowFormatter.formatAll(devices, System.currentTimeMillis() / 1000));
+        long now = System.currentTimeMillis() / 1000;
+        RunFiles runFiles = RunFiles.system();
+        for (int i = 0; i < devices.size(); i++) {
+            DeviceStatus device = devices.get(i);
+            String text = ShowFormatter.format(device, now);
+            out.print((i > 0 ? "\n" : "") + withOffloads(text, OffloadStatus.read(runFiles, device.interfaceName())
+                    .orElse(null)));
         }
         return status;
+    }
+
+    /**
+     * {@code wg show}'s text with an {@code offloads:} line at the end of the interface section, for a gateway of
+     * wgate's that recorded them (other implementations' interfaces have none).
+     */
+    static String withOffloads(String text, String offloads) {
+        if (offloads == null) {
+            return text;
+        }
+        String line = "  offloads: " + offloads + "\n";
+        int end = text.indexOf("\n\n");
+        return end < 0 ? text + line : text.substring(0, end + 1) + line + text.substring(end + 1);
     }
 }

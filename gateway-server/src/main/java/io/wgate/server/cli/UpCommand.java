@@ -5,6 +5,7 @@ import io.wgate.server.config.ConfigException;
 import io.wgate.server.config.ConfigWarning;
 import io.wgate.server.config.WgQuickConfig;
 import io.wgate.server.gateway.GatewayOptions;
+import io.wgate.server.gateway.Offloads;
 import io.wgate.server.gateway.TransportKind;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,7 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code wgate up CONFIG [--foreground] [--transport epoll|io_uring] [--aead auto|openssl|jdk]}: brings
+ * {@code wgate up CONFIG [--foreground] [--transport epoll|io_uring] [--aead auto|openssl|jdk]
+ * [--disable-offload NAME[,NAME...]]}: brings
  * up the interface named after the file's base name, as wg-quick does. Without {@code --foreground}
  * it starts the gateway in the background ({@link Daemon}) and returns once the interface is up and
  * serving; with it, this process is the gateway ({@link ForegroundGateway}).
@@ -22,7 +24,7 @@ import java.util.List;
 public final class UpCommand {
 
     static final String USAGE = "Usage: wgate up CONFIG [--foreground] [--transport epoll|io_uring]"
-            + " [--aead auto|openssl|jdk]";
+            + " [--aead auto|openssl|jdk] [--disable-offload NAME[,NAME...]]";
     /** wg's variable for the number of DNS attempts per endpoint host name. */
     static final String RETRIES_VARIABLE = "WG_ENDPOINT_RESOLUTION_RETRIES";
     /**
@@ -48,13 +50,16 @@ public final class UpCommand {
             String arg = args.get(i);
             switch (arg) {
                 case "--foreground", "-f" -> foreground = true;
-                case "--transport", "--aead" -> {
+                case "--transport", "--aead", "--disable-offload" -> {
                     if (i + 1 >= args.size()) {
                         throw new IllegalArgumentException(arg + " needs a value");
                     }
                     String value = args.get(++i);
-                    options = arg.equals("--transport")
-                            ? options.withTransport(TransportKind.parse(value)) : options.withAead(value);
+                    options = switch (arg) {
+                        case "--transport" -> options.withTransport(TransportKind.parse(value));
+                        case "--aead" -> options.withAead(value);
+                        default -> options.withOffloads(options.offloads().without(value));
+                    };
                     passThrough.add(arg);
                     passThrough.add(value);
                 }
@@ -99,6 +104,19 @@ public final class UpCommand {
     }
 
     /**
+     * {@code offloads} less those {@value Offloads#ENVIRONMENT_VARIABLE} names.
+     *
+     * @throws IllegalArgumentException naming the variable and the unknown entry
+     */
+    static Offloads offloadsFromEnvironment(Offloads offloads, String value) {
+        try {
+            return offloads.without(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(Offloads.ENVIRONMENT_VARIABLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Checks the {@code --aead} choice as the gateway will make it ({@link AeadImplementation#select}),
      * so that a bad value fails here rather than in the background child.
      *
@@ -122,6 +140,8 @@ public final class UpCommand {
             arguments = parse(args);
             GatewayOptions options = arguments.options().withEndpointRetries(endpointRetries(
                     System.getenv(RETRIES_VARIABLE), arguments.options().endpointRetries()));
+            options = options.withOffloads(offloadsFromEnvironment(options.offloads(),
+                    System.getenv(Offloads.ENVIRONMENT_VARIABLE)));
             arguments = new Arguments(arguments.config(), arguments.foreground(), options, arguments.passThrough());
             if (!arguments.foreground()) {
                 checkAead(options.aead()); // here, not in the background child's log

@@ -1,12 +1,15 @@
 package io.wgate.server.gateway;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.wgate.core.Engine;
+import io.wgate.core.wire.Transport;
 import io.wgate.crypto.AeadImplementation;
 import io.wgate.crypto.ChaCha20Poly1305;
 import io.wgate.server.config.WgQuickConfig;
@@ -35,8 +38,6 @@ import java.util.concurrent.TimeUnit;
 final class DataPlane {
 
     private static final long LOOP_TASK_TIMEOUT_SECONDS = 30;
-    /** System property turning on the TUN offloads (see {@link #tunOptions()}). */
-    static final String TUN_OFFLOAD_PROPERTY = "wgate.tun.offload";
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
     private final String name;
@@ -87,9 +88,20 @@ final class DataPlane {
                     () -> tunGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
             tunLoop = tunGroup.next();
         }
-        TunChannel channel = new TunChannel(TunDevice.open(name, tunOptions()));
+        Offloads offloads = options.offloads();
+        TunChannel channel = new TunChannel(TunDevice.open(name, tunOptions(offloads)));
         tun = channel;
         teardown.push("close the TUN device", () -> channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
+        channel.config().setAllocator(PooledByteBufAllocator.DEFAULT); // slices recycled per thread: no garbage
+        // One UDP read burst (up to UdpSockets.GRO_DATAGRAMS_PER_READ_BURST datagrams) is written before the flush;
+        // Netty's 64 KiB default high water mark would drop most of it as backpressure.
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(4 << 20, 8 << 20));
+        Engine owner = engine;
+        // Segments of a super-packet lie back to back with exactly the padding and tag the engine appends, so the
+        // sealed datagrams are adjacent and leave as one UDP GSO send (GsoBatch).
+        channel.config().setSegmentTailroom(length -> Transport.paddingLength(length, owner.mtu())
+                + ChaCha20Poly1305.TAG_LENGTH);
+        channel.setWriteCoalescing(offloads.tunGro());
         if (tunLoop == loop) {
             channel.pipeline().addLast("encrypt", new EncryptHandler(driver));
         } else {
@@ -99,12 +111,11 @@ final class DataPlane {
     }
 
     /**
-     * The TUN options: one queue; the virtio_net_hdr with checksum and TCP segmentation offloads when the system
-     * property {@value #TUN_OFFLOAD_PROPERTY} is {@code true} (an experiment, off by default; set it through
-     * {@code WGATE_JAVA_OPTS=-Dwgate.tun.offload=true}).
+     * The TUN options: one queue; the virtio_net_hdr with checksum and TCP segmentation offloads unless {@code tun}
+     * is off, and the UDP segmentation offloads on top unless {@code tun-uso} is off.
      */
-    static TunOptions tunOptions() {
-        return TunOptions.DEFAULT.withVnetHeader(Boolean.getBoolean(TUN_OFFLOAD_PROPERTY));
+    static TunOptions tunOptions(Offloads offloads) {
+        return TunOptions.DEFAULT.withVnetHeader(offloads.tun()).withUdpSegmentation(offloads.tun() && offloads.tunUso());
     }
 
     /** Opens the UDP socket on {@code port} (0 = any) with {@code mark} (0 = none), outbox attached. */
@@ -123,8 +134,10 @@ final class DataPlane {
      * datagram only after this task, so the pipeline never meets a driver without an outbox. On the loop.
      */
     private DatagramChannel openAttachedUdp(int port, long mark) throws BindException {
-        DatagramChannel channel = UdpSockets.open(options.transport(), loop, driver, port, mark);
-        outbox = new NettyOutbox(channel, tun);
+        DatagramChannel channel = UdpSockets.open(options.transport(), loop, driver, port, mark,
+                options.offloads().udpGro());
+        outbox = new NettyOutbox(channel, tun,
+                options.offloads().udpGso() && UdpSockets.gsoSupported(options.transport()));
         driver.attach(outbox);
         listenPort = channel.localAddress().getPort();
         return channel;
@@ -178,6 +191,24 @@ final class DataPlane {
                 + (channel == null ? 0 : channel.droppedPackets());
     }
 
+    /**
+     * The offloads in effect, e.g. {@code tun: tso uso tcp-coalescing udp-coalescing; udp: gso gro}; parts that are
+     * off are left out. On the loop (epoll: the TUN channel's too).
+     */
+    String offloadSummary() {
+        TunChannel channel = tun;
+        String tunPart = channel == null ? "none" : channel.offloadSummary();
+        StringBuilder udpPart = new StringBuilder();
+        NettyOutbox attached = outbox;
+        if (attached != null && attached.gso()) {
+            udpPart.append("gso");
+        }
+        if (udp != null && UdpSockets.groEnabled(udp)) {
+            udpPart.append(udpPart.isEmpty() ? "" : " ").append("gro");
+        }
+        return "tun: " + tunPart + "; udp: " + (udpPart.isEmpty() ? "none" : udpPart);
+    }
+
     /** Sets SO_MARK on the live socket (0 clears it). On the loop. */
     void setFwMark(long mark) {
         requireLoop();
@@ -188,7 +219,8 @@ final class DataPlane {
     /** Moves to a new socket on {@code port}, bound before the old one closes. On the loop. */
     void rebind(int port) throws BindException {
         requireLoop();
-        DatagramChannel replacement = UdpSockets.open(options.transport(), loop, driver, port, fwMark);
+        DatagramChannel replacement = UdpSockets.open(options.transport(), loop, driver, port, fwMark,
+                options.offloads().udpGro());
         DatagramChannel old = udp;
         driver.outbox().useUdp(replacement);
         udp = replacement;

@@ -142,8 +142,9 @@ public final class Gateway implements AutoCloseable {
         setUpHostNetwork(endpoints);
         int peers = dataPlane.applyMtuAndTick(mtu);
         dataPlane.tun().closeFuture().addListener(f -> stopBySelf("the TUN device is gone", "TUN device removed"));
-        LOG.log(Level.INFO, "{0}: up, listening on UDP port {1,number,#} ({2}), MTU {3,number,#}, {4} peer(s), {5}",
-                name, dataPlane.listenPort(), options.transport().label(), mtu, peers, dataPlane.aeadName());
+        LOG.log(Level.INFO, "{0}: up, listening on UDP port {1,number,#} ({2}), MTU {3,number,#}, {4} peer(s), {5},"
+                + " offloads {6}", name, dataPlane.listenPort(), options.transport().label(), mtu, peers,
+                dataPlane.aeadName(), dataPlane.onLoop(dataPlane::offloadSummary));
     }
 
     /** A dead earlier run's host changes, undone before our TUN exists; its PreDown/PostDown hooks run now. */
@@ -199,6 +200,14 @@ public final class Gateway implements AutoCloseable {
     /** The fwmark set on the UDP socket, 0 for none. */
     public long fwMark() {
         return dataPlane.fwMark();
+    }
+
+    /**
+     * The offloads in effect now, e.g. {@code tun: tso uso tcp-coalescing udp-coalescing; udp: gso gro}: what the
+     * kernel accepted of those asked for, less any switched off at run time. Any thread (asks the event loop).
+     */
+    public String offloadSummary() throws Exception {
+        return dataPlane.onLoop(dataPlane::offloadSummary);
     }
 
     /** The tunnel MTU in use. */

@@ -6,6 +6,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.wgate.core.Outbox;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import io.wgate.tun.TunChannel;
 import java.net.InetSocketAddress;
 
 /**
@@ -13,6 +14,13 @@ import java.net.InetSocketAddress;
  * channel, both written without flushing; {@link #flush()} once per batch turns a batch into one
  * {@code sendmmsg} and one burst of TUN writes. When a channel's outbound buffer is above its high
  * water mark the packet is dropped and counted rather than queued without bound.
+ *
+ * <p>With UDP GSO on, consecutive datagrams that the engine sealed in place from the segments of one TUN
+ * super-packet are gathered in a {@link GsoBatch} and leave as one segmented send; the batch is written when a
+ * datagram does not continue it and at {@link #flush()}, so the order of datagrams never changes. A send the
+ * kernel refuses for GSO reasons switches GSO off ({@link #disableGso}).
+ *
+ * <p>Engine event loop only, except the counters' getters.
  */
 final class NettyOutbox implements Outbox {
 
@@ -31,35 +39,86 @@ final class NettyOutbox implements Outbox {
 
     private Channel udp;
     private final Channel tun;
+    private final GsoBatch gsoBatch = new GsoBatch();
+    private boolean gso;
+    private long gsoSends;
+    private long gsoDatagrams;
     private boolean udpPending;
     private boolean tunPending;
     private long udpBackpressureDrops;
     private long tunBackpressureDrops;
     private final IoErrors ioErrors = new IoErrors();
 
-    NettyOutbox(Channel udp, Channel tun) {
+    /**
+     * @param gso whether to gather datagrams into UDP GSO sends (the socket supports {@code UDP_SEGMENT})
+     */
+    NettyOutbox(Channel udp, Channel tun, boolean gso) {
         this.udp = udp;
         this.tun = tun;
+        this.gso = gso;
     }
 
     /** Takes ownership of {@code datagram}; false when it was dropped because the socket is backed up. */
     @Override
     public boolean sendDatagram(ByteBuf datagram, InetSocketAddress recipient) {
         if (!udp.isWritable()) {
-            udpBackpressureDrops++;
+            UDP_DROPS.setOpaque(this, udpBackpressureDrops + 1);
             datagram.release();
             return false;
         }
-        udp.write(new DatagramPacket(datagram, recipient), udp.voidPromise());
-        udpPending = true;
+        if (!gso) {
+            udp.write(new DatagramPacket(datagram, recipient), udp.voidPromise());
+            udpPending = true;
+            return true;
+        }
+        if (!gsoBatch.tryAppend(datagram, recipient)) {
+            writeGsoBatch();
+            gsoBatch.start(datagram, recipient, tun instanceof TunChannel t ? t.firingSegmentsOf() : null);
+        }
         return true;
+    }
+
+    private void writeGsoBatch() {
+        if (gsoBatch.isEmpty()) {
+            return;
+        }
+        int datagrams = gsoBatch.size();
+        if (datagrams > 1) {
+            gsoSends++;
+            gsoDatagrams += datagrams;
+        }
+        gsoBatch.writeTo(udp);
+        udpPending = true;
+    }
+
+    /** Whether datagrams are gathered into UDP GSO sends. */
+    boolean gso() {
+        return gso;
+    }
+
+    /**
+     * Switches UDP GSO off for good (a segmented send failed: the egress device cannot segment, or the path MTU is
+     * below the segment size); what is gathered goes out first, as it is.
+     */
+    void disableGso() {
+        writeGsoBatch();
+        gso = false;
+    }
+
+    /** Segmented sends so far and the datagrams they carried (engine loop). */
+    long gsoSends() {
+        return gsoSends;
+    }
+
+    long gsoDatagrams() {
+        return gsoDatagrams;
     }
 
     /** Takes ownership of {@code packet}. */
     @Override
     public void writeToTunnel(ByteBuf packet) {
         if (!tun.isWritable()) {
-            tunBackpressureDrops++;
+            TUN_DROPS.setOpaque(this, tunBackpressureDrops + 1);
             packet.release();
             return;
         }
@@ -69,6 +128,7 @@ final class NettyOutbox implements Outbox {
 
     /** Sends through {@code replacement} from now on (after a listen-port change). */
     void useUdp(Channel replacement) {
+        writeGsoBatch();
         if (udpPending) {
             udp.flush();
             udpPending = false;
@@ -78,6 +138,7 @@ final class NettyOutbox implements Outbox {
 
     /** Flushes whatever this batch wrote. */
     void flush() {
+        writeGsoBatch();
         if (udpPending) {
             udpPending = false;
             udp.flush();

@@ -1,23 +1,32 @@
 package io.wgate.server.gateway;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 
 /**
- * Opens the gateway's UDP socket on the engine's event loop: options for batching (recvmmsg with
- * {@value #DATAGRAMS_PER_READ} slots per read, sendmmsg on flush), large socket buffers, the optional
- * fwmark, and the handshake / decrypt / route pipeline. Registering and binding happen synchronously
+ * Opens the gateway's UDP socket on the engine's event loop: options for batching, large socket buffers, the
+ * optional fwmark, and the handshake / decrypt / route pipeline. Registering and binding happen synchronously
  * because they run on the channel's own loop, so the socket can be replaced from a UAPI request.
+ *
+ * <p>Receive batching is one of two kinds, never both (Netty 4.2's recvmmsg path drops the GRO segment size and
+ * would hand on coalesced reads unsplit): with {@code UDP_GRO} (epoll, unless switched off) each {@code recvmsg}
+ * fills a {@value #GRO_READ_BYTES}-byte buffer with up to 64 datagrams of one flow, which Netty splits into
+ * slices, each with its own sender; otherwise {@code recvmmsg} with {@value #DATAGRAMS_PER_READ} slots per read.
+ * Sends are gathered into {@code sendmmsg} on flush, and into UDP GSO sends by {@link NettyOutbox}.
+ * Buffers come from Netty's pooled allocator, whose slices are recycled per thread (no garbage per datagram).
  */
 final class UdpSockets {
 
@@ -29,6 +38,15 @@ final class UdpSockets {
     static final int DATAGRAMS_PER_READ = 32;
     /** Receive slot size: enough for a peer on a 9000-byte jumbo-frame path. */
     static final int MAX_DATAGRAM_BYTES = 9216;
+    /** Receive buffer with UDP_GRO: the largest coalesced read (a UDP payload is at most 65 507 bytes). */
+    static final int GRO_READ_BYTES = 65536;
+    /**
+     * Datagrams handed on per read burst with UDP_GRO (Netty counts each split datagram as a message): about eight
+     * full coalesced reads, flushed to the TUN together.
+     */
+    static final int GRO_DATAGRAMS_PER_READ_BURST = 512;
+    /** {@code UDP_GRO} read back with getsockopt (SOL_UDP = 17, UDP_GRO = 104): what the kernel really has. */
+    static final IntegerUnixChannelOption UDP_GRO = new IntegerUnixChannelOption("UDP_GRO", 17, 104);
 
     static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", 1, 36);
     private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
@@ -43,22 +61,28 @@ final class UdpSockets {
      *
      * @throws BindException when the port is taken; nothing is left open
      */
-    static DatagramChannel open(TransportKind transport, EventLoop loop, EngineDriver driver, int port, long mark)
-            throws BindException {
+    static DatagramChannel open(TransportKind transport, EventLoop loop, EngineDriver driver, int port, long mark,
+                                boolean gro) throws BindException {
         if (!loop.inEventLoop()) {
             throw new IllegalStateException("open the UDP socket on the engine's event loop");
         }
         DatagramChannel channel = transport.datagramChannelFactory().get();
+        channel.config().setOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
         channel.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES);
         channel.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES);
         channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 8 << 20));
         channel.config().setOption(ChannelOption.MAX_MESSAGES_PER_WRITE, 64);
-        channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
-                new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES * DATAGRAMS_PER_READ));
-        if (transport == TransportKind.EPOLL) {
-            channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM_BYTES);
+        if (gro && transport == TransportKind.EPOLL && enableGro(channel)) {
+            channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
+                    new FixedRecvByteBufAllocator(GRO_READ_BYTES).maxMessagesPerRead(GRO_DATAGRAMS_PER_READ_BURST));
         } else {
-            channel.config().setOption(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM_BYTES);
+            channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
+                    new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES * DATAGRAMS_PER_READ));
+            if (transport == TransportKind.EPOLL) {
+                channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM_BYTES);
+            } else {
+                channel.config().setOption(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM_BYTES);
+            }
         }
         if (mark != 0) {
             channel.config().setOption(SO_MARK, (int) mark);
@@ -83,6 +107,32 @@ final class UdpSockets {
         }
         forceBuffers(channel);
         return channel;
+    }
+
+    /** Sets UDP_GRO and reads it back; false (logged once per socket) when the kernel does not have it. */
+    private static boolean enableGro(DatagramChannel channel) {
+        try {
+            channel.config().setOption(EpollChannelOption.UDP_GRO, true);
+            Integer actual = channel.config().getOption(UDP_GRO);
+            if (actual != null && actual != 0) {
+                return true;
+            }
+            LOG.log(Level.INFO, "UDP_GRO did not take on the socket; receiving with recvmmsg instead");
+        } catch (RuntimeException e) {
+            LOG.log(Level.INFO, "UDP_GRO is not available ({0}); receiving with recvmmsg instead", e.getMessage());
+        }
+        return false;
+    }
+
+    /** Whether the socket coalesces reads (UDP_GRO took). */
+    static boolean groEnabled(DatagramChannel channel) {
+        return channel instanceof EpollDatagramChannel epoll && epoll.config().isUdpGro();
+    }
+
+    /** Whether this transport can send {@code SegmentedDatagramPacket}s here (UDP_SEGMENT and sendmmsg). */
+    static boolean gsoSupported(TransportKind transport) {
+        return transport == TransportKind.EPOLL ? EpollDatagramChannel.isSegmentedDatagramPacketSupported()
+                : IoUringDatagramChannel.isSegmentedDatagramPacketSupported();
     }
 
     /** Best effort: with CAP_NET_ADMIN the FORCE variants exceed net.core.rmem_max/wmem_max. */

@@ -13,7 +13,7 @@ class DropSummaryTest {
     @Test
     void nothingDroppedIsAnEmptyLine() {
         assertEquals("", DropSummary.of(new DropCounters(), null, null));
-        assertEquals("", DropSummary.of(new DropCounters(), new NettyOutbox(new EmbeddedChannel(), new EmbeddedChannel()),
+        assertEquals("", DropSummary.of(new DropCounters(), new NettyOutbox(new EmbeddedChannel(), new EmbeddedChannel(), false),
                 null));
     }
 
@@ -21,7 +21,7 @@ class DropSummaryTest {
     void engineDropsThenTheIoLayersFailedSendsAndTunWrites() {
         DropCounters engine = new DropCounters();
         engine.count(DropReason.values()[0], 2);
-        NettyOutbox outbox = new NettyOutbox(new EmbeddedChannel(), new EmbeddedChannel());
+        NettyOutbox outbox = new NettyOutbox(new EmbeddedChannel(), new EmbeddedChannel(), false);
         outbox.ioErrors().udpSendFailed(new IOException("Network is unreachable"), 0);
         outbox.ioErrors().udpSendFailed(new IOException("Network is unreachable"), 1);
         outbox.ioErrors().tunWriteFailed(new IOException("Input/output error"), 0);

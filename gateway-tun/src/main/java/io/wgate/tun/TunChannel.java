@@ -273,6 +273,11 @@ public final class TunChannel extends AbstractChannel {
         return isRegistered() && eventLoop().inEventLoop() ? vnetReader.firingSegmentsOf() : null;
     }
 
+    /** The writer, for tests in this package. */
+    TunWriter writer() {
+        return writer;
+    }
+
     /**
      * Whether flushed packets are coalesced into GSO super-packets before they are written (vnet-header queues
      * only, where it is on by default; see {@link GroCoalescer}). On the channel's event loop.

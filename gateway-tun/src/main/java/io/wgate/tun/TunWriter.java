@@ -42,12 +42,26 @@ final class TunWriter {
         return windowSize < window.length;
     };
     private boolean coalescing;
+    /** How a prepared group is written: the queue's {@code writev}; replaced in tests to see the fallback. */
+    private VectorWrite vectorWrite;
+
+    /** {@link TunQueue#writeVector}'s shape. */
+    @FunctionalInterface
+    interface VectorWrite {
+        long write(long iovecs, int count) throws IOException;
+    }
 
     TunWriter(TunQueue queue, TunCounters counters) {
+        this.vectorWrite = queue::writeVector;
         this.queue = queue;
         this.counters = counters;
         coalescer.setUdp(queue.udpSegmentation());
         coalescing = queue.vnetHeader();
+    }
+
+    /** Replaces how coalesced groups are written (tests). */
+    void setVectorWrite(VectorWrite replacement) {
+        vectorWrite = replacement;
     }
 
     /** Whether packets are coalesced on write (vnet-header queues only; on by default there). */
@@ -162,7 +176,7 @@ final class TunWriter {
     private int writeGroup(ChannelOutboundBuffer in, int pos, int count, String name) throws IOException {
         long written;
         try {
-            written = queue.writeVector(coalescer.iovecs(), coalescer.iovecCount());
+            written = vectorWrite.write(coalescer.iovecs(), coalescer.iovecCount());
         } catch (IOException e) {
             if (TunIoErrors.isFatal(e)) {
                 throw TunIoErrors.explain(name, "write", e);

@@ -17,8 +17,12 @@ import java.util.function.Predicate;
  * ownership, as every TunChannel handler does), and records read batches and exceptions.
  */
 final class PacketRecorder extends ChannelInboundHandlerAdapter {
-    /** One inbound packet as the handler saw it. */
-    record Packet(byte[] bytes, int readerIndex, int writableBytes, boolean direct, Thread thread) {
+    /**
+     * One inbound packet as the handler saw it; {@code address} is the memory address of its first byte (0 when the
+     * buffer has none) and {@code sliceOf} the buffer the channel named as the one it was cut from, if any.
+     */
+    record Packet(byte[] bytes, int readerIndex, int writableBytes, boolean direct, Thread thread, long address,
+                  ByteBuf sliceOf) {
     }
 
     final BlockingQueue<Packet> packets = new LinkedBlockingQueue<>();
@@ -30,8 +34,10 @@ final class PacketRecorder extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
         try {
+            long address = buf.hasMemoryAddress() ? buf.memoryAddress() + buf.readerIndex() : 0;
+            ByteBuf sliceOf = ctx.channel() instanceof TunChannel tun ? tun.firingSegmentsOf() : null;
             packets.add(new Packet(ByteBufUtil.getBytes(buf), buf.readerIndex(), buf.writableBytes(),
-                    buf.isDirect(), Thread.currentThread()));
+                    buf.isDirect(), Thread.currentThread(), address, sliceOf));
             inBatch++;
         } finally {
             buf.release();

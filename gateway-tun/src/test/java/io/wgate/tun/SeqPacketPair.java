@@ -36,8 +36,13 @@ final class SeqPacketPair implements AutoCloseable {
         this(name, false);
     }
 
-    /** With {@code vnetHeader}, the queue behaves as one opened with IFF_VNET_HDR and offloads. */
+    /** With {@code vnetHeader}, the queue behaves as one opened with IFF_VNET_HDR and the TCP offloads. */
     SeqPacketPair(String name, boolean vnetHeader) {
+        this(name, vnetHeader, vnetHeader ? TunOptions.offloads() : 0);
+    }
+
+    /** A vnet-header queue whose kernel accepted {@code offloads} (TUN_F_* flags, e.g. with USO). */
+    SeqPacketPair(String name, boolean vnetHeader, int offloads) {
         Epoll.ensureAvailability();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
@@ -46,7 +51,7 @@ final class SeqPacketPair implements AutoCloseable {
                 throw new IllegalStateException("socketpair failed");
             }
             queue = new TunQueue(name, 0, new FileDescriptor(fds.getAtIndex(ValueLayout.JAVA_INT, 0)),
-                    vnetHeader);
+                    vnetHeader, offloads);
             peer = new FileDescriptor(fds.getAtIndex(ValueLayout.JAVA_INT, 1));
         } catch (Throwable t) {
             throw new IllegalStateException(t);

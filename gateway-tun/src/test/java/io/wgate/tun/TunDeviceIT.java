@@ -124,6 +124,34 @@ class TunDeviceIT {
     }
 
     @Test
+    void asksForUdpSegmentationOnTopAndKeepsTheTcpOffloadsWhenTheKernelRefusesIt() throws Exception {
+        List<Integer> asked = new java.util.ArrayList<>();
+        TunDevice device = ns.call(() -> TunDevice.open(TUN, TunOptions.DEFAULT.withVnetHeader(true)
+                .withUdpSegmentation(true), (fd, offloads) -> {
+                    asked.add(offloads);
+                    return (offloads & TunOptions.udpOffloads()) != 0 ? -Errno.EINVAL : 0; // a kernel before 6.2
+                }));
+        try {
+            assertEquals(List.of(0x07, 0x67, 0x07), asked, "TCP offloads, then with USO4|USO6, then back");
+            assertTrue(device.options().vnetHeader());
+            assertFalse(device.options().udpSegmentation());
+            assertFalse(device.queue(0).udpSegmentation());
+            assertEquals("CSUM|TSO4|TSO6", device.queue(0).offloadNames());
+        } finally {
+            device.close();
+        }
+    }
+
+    @Test
+    void thisKernelTakesTheUdpSegmentationOffload() throws Exception {
+        // Linux 6.2 added TUN_F_USO4/USO6; CI and development machines run 6.x kernels newer than that
+        TunDevice device = open(TUN, TunOptions.DEFAULT.withVnetHeader(true).withUdpSegmentation(true));
+        assertTrue(device.queue(0).udpSegmentation(), "USO refused by kernel " + System.getProperty("os.version"));
+        assertEquals("CSUM|TSO4|TSO6|USO4|USO6", device.queue(0).offloadNames());
+        device.close();
+    }
+
+    @Test
     void opensWithoutTheVnetHeaderByDefault() throws Exception {
         TunDevice device = open(TUN, TunOptions.DEFAULT);
         assertFalse(device.queue(0).vnetHeader());

@@ -67,23 +67,7 @@ final class UdpSockets {
             throw new IllegalStateException("open the UDP socket on the engine's event loop");
         }
         DatagramChannel channel = transport.datagramChannelFactory().get();
-        channel.config().setOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
-        channel.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-        channel.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-        channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 8 << 20));
-        channel.config().setOption(ChannelOption.MAX_MESSAGES_PER_WRITE, 64);
-        if (gro && transport == TransportKind.EPOLL && enableGro(channel)) {
-            channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
-                    new FixedRecvByteBufAllocator(GRO_READ_BYTES).maxMessagesPerRead(GRO_DATAGRAMS_PER_READ_BURST));
-        } else {
-            channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
-                    new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES * DATAGRAMS_PER_READ));
-            if (transport == TransportKind.EPOLL) {
-                channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM_BYTES);
-            } else {
-                channel.config().setOption(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM_BYTES);
-            }
-        }
+        configure(channel, transport, gro);
         if (mark != 0) {
             channel.config().setOption(SO_MARK, (int) mark);
         }
@@ -107,6 +91,34 @@ final class UdpSockets {
         }
         forceBuffers(channel);
         return channel;
+    }
+
+    /**
+     * Buffers, batching and the allocator of a new, unregistered socket: UDP_GRO with one
+     * {@value #GRO_READ_BYTES}-byte {@code recvmsg} buffer when {@code gro} is asked for and the kernel has it (epoll
+     * only), {@code recvmmsg} otherwise.
+     *
+     * @return whether UDP_GRO is on
+     */
+    static boolean configure(DatagramChannel channel, TransportKind transport, boolean gro) {
+        channel.config().setOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+        channel.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+        channel.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+        channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 8 << 20));
+        channel.config().setOption(ChannelOption.MAX_MESSAGES_PER_WRITE, 64);
+        if (gro && transport == TransportKind.EPOLL && enableGro(channel)) {
+            channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
+                    new FixedRecvByteBufAllocator(GRO_READ_BYTES).maxMessagesPerRead(GRO_DATAGRAMS_PER_READ_BURST));
+            return true;
+        }
+        channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES * DATAGRAMS_PER_READ));
+        if (transport == TransportKind.EPOLL) {
+            channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM_BYTES);
+        } else {
+            channel.config().setOption(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM_BYTES);
+        }
+        return false;
     }
 
     /** Sets UDP_GRO and reads it back; false (logged once per socket) when the kernel does not have it. */

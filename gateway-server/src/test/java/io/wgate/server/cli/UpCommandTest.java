@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wgate.server.gateway.Offloads;
 import io.wgate.server.gateway.TransportKind;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -26,6 +27,23 @@ class UpCommandTest {
         assertEquals("jdk", a.options().aead());
         assertEquals(List.of("--transport", "io_uring", "--aead", "jdk"), a.passThrough());
         assertFalse(UpCommand.parse(List.of("x.conf")).foreground());
+    }
+
+    @Test
+    void offloadSwitchesComeFromTheOptionAndTheEnvironmentAndReachTheBackgroundChild() {
+        UpCommand.Arguments a = UpCommand.parse(List.of("site.conf", "--disable-offload", "udp-gso,tun-gro",
+                "--disable-offload", "udp-gro"));
+        assertEquals(new Offloads(true, true, false, false, false), a.options().offloads());
+        assertEquals(List.of("--disable-offload", "udp-gso,tun-gro", "--disable-offload", "udp-gro"),
+                a.passThrough());
+        assertEquals(Offloads.ALL, UpCommand.parse(List.of("site.conf")).options().offloads());
+        assertEquals(new Offloads(false, false, false, true, true),
+                UpCommand.offloadsFromEnvironment(Offloads.ALL, "tun"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> UpCommand.offloadsFromEnvironment(Offloads.ALL, "tso"));
+        assertTrue(e.getMessage().startsWith("WGATE_DISABLE_OFFLOADS: unknown offload 'tso'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> UpCommand.parse(List.of("a.conf", "--disable-offload", "everything")));
     }
 
     @Test

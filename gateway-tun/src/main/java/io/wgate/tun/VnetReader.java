@@ -3,6 +3,7 @@ package io.wgate.tun;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The read side of a vnet-header queue: each read (a {@link VirtioNetHeader} and up to 64 KiB of packet) lands in
@@ -102,23 +103,13 @@ final class VnetReader {
 
     private void fireSegments(TunChannelConfig config, ChannelPipeline pipeline) {
         int headroom = config.getHeadroom();
-        int segments = splitter.segmentCount();
-        int total = 0;
-        for (int i = 0; i < segments; i++) {
-            total += slotSize(config, headroom, splitter.segmentLength(i));
-        }
-        ByteBuf batch = config.getAllocator().directBuffer(total);
+        ByteBuf batch = segmentsInSlots(splitter, config.getAllocator(), headroom, config::segmentTailroom);
         try {
-            int slot = 0;
-            for (int i = 0; i < segments; i++) {
-                splitter.writeSegment(i, batch, slot + headroom);
-                slot += slotSize(config, headroom, splitter.segmentLength(i));
-            }
-            slot = 0;
             firing = batch;
-            for (int i = 0; i < segments; i++) {
+            int slot = 0;
+            for (int i = 0; i < splitter.segmentCount(); i++) {
                 int length = splitter.segmentLength(i);
-                int size = slotSize(config, headroom, length);
+                int size = slotSize(headroom, length, config::segmentTailroom);
                 ByteBuf segment = batch.retainedSlice(slot, size);
                 segment.setIndex(headroom, headroom + length);
                 slot += size;
@@ -130,18 +121,45 @@ final class VnetReader {
         }
     }
 
+    /**
+     * The prepared segments of {@code splitter} written back to back into one new buffer from {@code alloc}, segment
+     * {@code i} at {@code headroom} bytes into its slot of {@code headroom + length + tailroom(length)} bytes. The
+     * caller owns the buffer.
+     */
+    static ByteBuf segmentsInSlots(GsoSplitter splitter, ByteBufAllocator alloc, int headroom,
+                                   IntUnaryOperator tailroom) {
+        int segments = splitter.segmentCount();
+        int total = 0;
+        for (int i = 0; i < segments; i++) {
+            total += slotSize(headroom, splitter.segmentLength(i), tailroom);
+        }
+        ByteBuf batch = alloc.directBuffer(total);
+        try {
+            int slot = 0;
+            for (int i = 0; i < segments; i++) {
+                splitter.writeSegment(i, batch, slot + headroom);
+                slot += slotSize(headroom, splitter.segmentLength(i), tailroom);
+            }
+        } catch (Throwable t) {
+            batch.release();
+            throw t;
+        }
+        return batch;
+    }
+
+    /** Bytes of the slot of a segment of {@code length} bytes. */
+    static int slotSize(int headroom, int length, IntUnaryOperator tailroom) {
+        int room = tailroom.applyAsInt(length);
+        if (room < 0 || room > TunChannelConfig.MAX_ROOM) {
+            throw new IllegalStateException("segment tailroom for " + length + " bytes is " + room
+                    + "; it must be 0 to " + TunChannelConfig.MAX_ROOM);
+        }
+        return headroom + length + room;
+    }
+
     /** See {@link TunChannel#firingSegmentsOf()}. */
     ByteBuf firingSegmentsOf() {
         return firing;
-    }
-
-    private static int slotSize(TunChannelConfig config, int headroom, int length) {
-        int tailroom = config.segmentTailroom(length);
-        if (tailroom < 0 || tailroom > TunChannelConfig.MAX_ROOM) {
-            throw new IllegalStateException("segment tailroom for " + length + " bytes is " + tailroom
-                    + "; it must be 0 to " + TunChannelConfig.MAX_ROOM);
-        }
-        return headroom + length + tailroom;
     }
 
     private void fire(ChannelPipeline pipeline, ByteBuf packet, int length) {

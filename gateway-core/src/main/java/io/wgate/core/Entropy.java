@@ -13,6 +13,9 @@ public interface Entropy {
     /** A uniformly random 32-bit value. */
     int nextInt();
 
-    /** A uniformly random value in {@code [0, bound)}; {@code bound} must be positive. */
+    /**
+     * A uniformly random value in {@code [0, bound)}; {@code bound} must be positive. Used for timer jitter only, on
+     * the data path: it must be cheap and need not be unpredictable.
+     */
     int nextInt(int bound);
 }

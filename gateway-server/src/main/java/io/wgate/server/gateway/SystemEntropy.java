@@ -2,10 +2,13 @@ package io.wgate.server.gateway;
 
 import io.wgate.core.Entropy;
 import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The production {@link Entropy}: the platform's {@link SecureRandom} (the kernel's getrandom on
- * Linux). Used for keys, indices and cookie secrets; jitter comes from the same source.
+ * The production {@link Entropy}: the platform's {@link SecureRandom} (the kernel's random source on Linux) for
+ * keys, indices and cookie secrets; {@link ThreadLocalRandom} for timer jitter, which needs no secrecy (wireguard-go
+ * uses the Go runtime's fast generator there too) and is drawn on the data path: a {@code SecureRandom} draw there
+ * took a lock and a read of {@code /dev/urandom} for a packet now and then.
  */
 public final class SystemEntropy implements Entropy {
 
@@ -21,8 +24,9 @@ public final class SystemEntropy implements Entropy {
         return random.nextInt();
     }
 
+    /** Jitter: uniform in {@code [0, bound)}, not for secrets. */
     @Override
     public int nextInt(int bound) {
-        return random.nextInt(bound);
+        return ThreadLocalRandom.current().nextInt(bound);
     }
 }

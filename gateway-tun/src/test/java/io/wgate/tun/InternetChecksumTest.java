@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -34,10 +35,35 @@ class InternetChecksumTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void agreesWithTheNaiveTwinOnRandomRanges(long seed) {
+        agreesWithTheNaiveTwin(seed, false);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void agreesWithTheNaiveTwinOnRandomRangesOfOffHeapMemory(long seed) {
+        agreesWithTheNaiveTwin(seed, true); // the native-order loop, at every alignment
+    }
+
+    @org.junit.jupiter.api.Test
+    void refusesARangeOutsideAnOffHeapBuffer() {
+        ByteBuf buf = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(256));
+        try {
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                    () -> InternetChecksum.add(0, buf, 200, 64));
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                    () -> InternetChecksum.add(0, buf, -8, 100));
+        } finally {
+            buf.release();
+        }
+    }
+
+    private static void agreesWithTheNaiveTwin(long seed, boolean offHeap) {
         Random random = new Random(seed);
         byte[] data = new byte[70_000];
         random.nextBytes(data);
-        ByteBuf buf = Unpooled.wrappedBuffer(data); // not leak-tracked: paranoid access records would dominate
+        // not leak-tracked: paranoid access records would dominate
+        ByteBuf buf = offHeap ? Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(data.length).put(data).flip())
+                : Unpooled.wrappedBuffer(data);
         try {
             for (int n = 0; n < 500; n++) {
                 int off = random.nextInt(data.length);
@@ -49,7 +75,8 @@ class InternetChecksumTest {
             }
             byte[] ones = new byte[65536];
             java.util.Arrays.fill(ones, (byte) 0xFF);
-            ByteBuf big = Unpooled.wrappedBuffer(ones);
+            ByteBuf big = offHeap ? Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(ones.length).put(ones).flip())
+                    : Unpooled.wrappedBuffer(ones);
             assertEquals(0xFFFF, InternetChecksum.fold(InternetChecksum.add(0xFFFF, big, 0, ones.length)));
             big.release();
         } finally {

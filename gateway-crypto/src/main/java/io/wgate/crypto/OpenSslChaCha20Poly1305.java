@@ -46,6 +46,13 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
     private final MemorySegment finalOut;
     private final MemorySegment encryptContext;
     private final MemorySegment decryptContext;
+    /**
+     * The key array each context was last initialised with (identity: an {@link AeadKey}'s array is never reused for
+     * another key), or null. The same key again only takes a new IV, which skips OpenSSL's key set-up and parameter
+     * plumbing on the data path, where every packet of a session uses one key.
+     */
+    private byte[] encryptKeyLoaded;
+    private byte[] decryptKeyLoaded;
 
     /**
      * Creates the two cipher contexts.
@@ -204,10 +211,16 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
      */
     private boolean crypt(MemorySegment ctx, byte[] key, byte[] ad, MemorySegment data, MemorySegment tag,
                           int dataLength, boolean encrypt) {
-        MemorySegment.copy(key, 0, keySegment, JAVA_BYTE, 0, AeadKey.LENGTH);
+        boolean loaded = key == (encrypt ? encryptKeyLoaded : decryptKeyLoaded);
+        if (!loaded) {
+            MemorySegment.copy(key, 0, keySegment, JAVA_BYTE, 0, AeadKey.LENGTH);
+        }
         try {
-            check((int) EVP_CIPHER_INIT_EX.invokeExact(ctx, NULL, NULL, keySegment, ivSegment, encrypt ? 1 : 0),
+            setLoaded(encrypt, null); // until the init succeeded
+            MemorySegment keyArgument = loaded ? NULL : keySegment; // NULL keeps the context's key
+            check((int) EVP_CIPHER_INIT_EX.invokeExact(ctx, NULL, NULL, keyArgument, ivSegment, encrypt ? 1 : 0),
                     "EVP_CipherInit_ex");
+            setLoaded(encrypt, key);
             if (ad != null && ad.length > 0) {
                 check((int) EVP_CIPHER_UPDATE.invokeExact(ctx, NULL, outLength, MemorySegment.ofArray(ad), ad.length),
                         "EVP_CipherUpdate(AD)");
@@ -242,6 +255,14 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
         }
     }
 
+    private void setLoaded(boolean encrypt, byte[] key) {
+        if (encrypt) {
+            encryptKeyLoaded = key;
+        } else {
+            decryptKeyLoaded = key;
+        }
+    }
+
     private static void check(int result, String function) {
         if (result != 1) {
             throw new IllegalStateException(function + " returned " + result + ": " + LibCrypto.drainErrors());
@@ -251,6 +272,8 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
     /** Frees both contexts (which cleanses them), wipes the native scratch and releases it. */
     @Override
     void release() {
+        encryptKeyLoaded = null;
+        decryptKeyLoaded = null;
         try {
             freeContext(encryptContext);
             freeContext(decryptContext);

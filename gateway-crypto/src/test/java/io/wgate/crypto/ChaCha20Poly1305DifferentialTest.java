@@ -104,6 +104,46 @@ class ChaCha20Poly1305DifferentialTest {
         }
     }
 
+    /**
+     * A session's pattern: one key for many packets (OpenSSL then reloads only the IV), interleaved with a second
+     * key and with forged packets that fail to open; every packet must match the JDK's and open after a failure.
+     */
+    @org.junit.jupiter.api.Test
+    void manyPacketsUnderOneKeyInterleavedWithAnotherKeyAndForgeriesAgreeWithTheJdk() {
+        Random random = new Random(SEED * 17 + 3);
+        AeadKey first = AeadKey.copyOf(bytes(random, 32));
+        AeadKey second = AeadKey.copyOf(bytes(random, 32));
+        try {
+            for (int n = 0; n < 200; n++) {
+                AeadKey key = random.nextInt(5) == 0 ? second : first;
+                int size = random.nextInt(1500);
+                byte[] plaintext = bytes(random, size);
+                ByteBuf a = TestBuffers.DIRECT.withContent(16, plaintext, TAG_LENGTH);
+                ByteBuf b = TestBuffers.DIRECT.withContent(16, plaintext, TAG_LENGTH);
+                String context = "seed=" + SEED + " packet " + n;
+                try {
+                    openssl.seal(key, n, a, 16, size);
+                    jdk.seal(key, n, b, 16, size);
+                    byte[] sealed = TestBuffers.read(a, 16, size + TAG_LENGTH);
+                    assertArrayEquals(TestBuffers.read(b, 16, size + TAG_LENGTH), sealed, context);
+                    if (random.nextInt(4) == 0) {
+                        a.setByte(16, a.getByte(16) ^ 1);
+                        assertFalse(openssl.open(key, n, a, 16, size + TAG_LENGTH), context + ": forgery");
+                        a.setBytes(16, sealed);
+                    }
+                    assertTrue(openssl.open(key, n, a, 16, size + TAG_LENGTH), context);
+                    assertArrayEquals(plaintext, TestBuffers.read(a, 16, size), context);
+                } finally {
+                    TestBuffers.release(a);
+                    TestBuffers.release(b);
+                }
+            }
+        } finally {
+            first.destroy();
+            second.destroy();
+        }
+    }
+
     private static void seal(ChaCha20Poly1305 aead, boolean counterForm, AeadKey key, long counter, byte[] nonce,
                              byte[] ad, ByteBuf buf, int offset, int length) {
         if (counterForm) {

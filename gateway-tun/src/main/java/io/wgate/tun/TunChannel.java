@@ -30,9 +30,13 @@ import java.nio.channels.ClosedChannelException;
  * per EPOLLIN, each fired as {@code channelRead}, then {@code channelReadComplete} once.
  *
  * <p>On a queue with a {@linkplain TunQueue#vnetHeader() vnet header} (offloads on) each read is a
- * virtio_net_hdr and a packet of up to 64 KiB: {@link GsoSplitter} completes partial checksums and cuts TCP GSO
- * super-packets into segments, and every packet is still delivered in its own buffer laid out as above; a malformed
- * read is dropped with its {@link TunDropReason}.
+ * virtio_net_hdr and a packet of up to 64 KiB: {@link GsoSplitter} completes partial checksums and cuts TCP and UDP
+ * GSO super-packets into segments ({@link VnetReader}). Every packet is still delivered with the headroom before it,
+ * but as a retained slice of a buffer shared with the other packets of its read (a super-packet's segments) or of
+ * its read burst (plain packets), laid out back to back with exactly
+ * {@link TunChannelConfig#segmentTailroom(int)} writable bytes behind each; {@link #firingSegmentsOf()} names that
+ * buffer while the packet is fired. A malformed read is dropped with its {@link TunDropReason}. The writes of such a
+ * queue are coalesced ({@link GroCoalescer}) unless {@link #setWriteCoalescing} turned that off.
  *
  * <p><b>Outbound:</b> {@code write(ByteBuf)} queues one IP packet and takes ownership of the buffer (it is
  * released once written or failed); {@code flush()} writes what is queued. When the kernel says EAGAIN the packet
@@ -471,6 +475,7 @@ public final class TunChannel extends AbstractChannel {
             } catch (Throwable t) {
                 failure = t;
             }
+            vnetReader.endOfBurst();
             finishRead(config, vnetReader.delivered(), result, failure);
         }
 

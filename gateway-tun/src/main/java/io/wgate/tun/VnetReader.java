@@ -10,8 +10,8 @@ import java.util.function.IntUnaryOperator;
  * one scratch buffer, and {@link GsoSplitter} turns it into the IP packets the pipeline receives.
  *
  * <ul>
- *   <li>A plain packet is copied into its own read buffer, laid out as on a plain queue ({@code headroom}, packet,
- *       at least {@code tailroom}).
+ *   <li>A plain packet is copied into the next slot of a buffer shared by the plain packets of the read burst
+ *       ({@code headroom}, packet, {@code segmentTailroom(packet)}), and fired as a retained slice of its slot.
  *   <li>The segments of a super-packet are written back to back into one buffer, segment {@code i} at
  *       {@code headroom + segment + segmentTailroom(segment)} bytes after segment {@code i - 1}, and each is fired
  *       as a retained slice of exactly that slot (reader index at the headroom). Framing a segment in place within
@@ -28,11 +28,16 @@ final class VnetReader {
      * that fills it was truncated.
      */
     static final int READ_SIZE = VirtioNetHeader.LENGTH + GsoSplitter.IPV6_HEADER + 65535 + 1;
+    /** Size of the buffer plain packets of one read burst are laid out in: a UDP GSO send's worth. */
+    static final int PLAIN_BATCH_BYTES = 64 << 10;
 
     private final GsoSplitter splitter = new GsoSplitter();
     private final TunCounters counters;
     /** Where reads land, from the first read until {@link #close()}. */
     private ByteBuf scratch;
+    /** Where the plain packets of the current read burst go, one slot after another; null between bursts. */
+    private ByteBuf plainBatch;
+    private int plainOffset;
     private int delivered;
     /** The buffer whose segments are being fired, while they are; else null. */
     private ByteBuf firing;
@@ -87,18 +92,42 @@ final class VnetReader {
         delivered = 0;
     }
 
+    /**
+     * A plain packet goes into the next slot of {@link #plainBatch}, right behind the previous packet of this read
+     * burst: consecutive packets of one size (a UDP flow, a run of ACKs) then lie back to back like the segments of
+     * a super-packet, and can leave as one UDP GSO send too.
+     */
     private void firePlain(TunChannelConfig config, ChannelPipeline pipeline) {
         int headroom = config.getHeadroom();
         int length = splitter.segmentLength(0);
-        ByteBuf buf = config.getAllocator().directBuffer(config.readBufferSize());
-        try {
-            splitter.writeSegment(0, buf, headroom);
-            buf.setIndex(headroom, headroom + length);
-        } catch (Throwable t) {
-            buf.release();
-            throw t;
+        int size = slotSize(headroom, length, config::segmentTailroom);
+        if (plainBatch == null || plainOffset + size > plainBatch.capacity()) {
+            endOfBurst();
+            plainBatch = config.getAllocator().directBuffer(Math.max(PLAIN_BATCH_BYTES, size));
         }
-        fire(pipeline, buf, length);
+        splitter.writeSegment(0, plainBatch, plainOffset + headroom);
+        ByteBuf packet = plainBatch.retainedSlice(plainOffset, size);
+        packet.setIndex(headroom, headroom + length);
+        plainOffset += size;
+        firing = plainBatch;
+        try {
+            fire(pipeline, packet, length);
+        } finally {
+            firing = null;
+        }
+    }
+
+    /**
+     * The read burst is over: the plain packets' buffer is let go (the packets still hold it) so the next burst
+     * starts a new one and nothing pins it longer than its packets live.
+     */
+    void endOfBurst() {
+        ByteBuf batch = plainBatch;
+        if (batch != null) {
+            plainBatch = null;
+            plainOffset = 0;
+            batch.release();
+        }
     }
 
     private void fireSegments(TunChannelConfig config, ChannelPipeline pipeline) {
@@ -168,8 +197,9 @@ final class VnetReader {
         pipeline.fireChannelRead(packet);
     }
 
-    /** Releases the scratch buffer. */
+    /** Releases the scratch buffer and the current burst's buffer. */
     void close() {
+        endOfBurst();
         ByteBuf buffer = scratch;
         if (buffer != null) {
             scratch = null;

@@ -147,6 +147,29 @@ class TunChannelVnetTest {
         }
     }
 
+    @Test
+    void laysThePlainPacketsOfOneReadBurstBackToBackToo() throws Exception {
+        channel.config().setSegmentTailroom(length -> (16 - length % 16) % 16 + 16);
+        List<byte[]> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] read = SuperPackets.partialChecksumPacket(true, true, 1000, new Random(30 + i));
+            pair.send(read); // queued before the channel reads: one burst
+            sent.add(read);
+        }
+        LOOP.register(channel);
+        PacketRecorder.Packet previous = null;
+        for (int i = 0; i < 3; i++) {
+            PacketRecorder.Packet got = recorder.await(p -> true, TIMEOUT, "packet " + i);
+            assertEquals(sent.get(i).length - 10, got.bytes().length);
+            assertTrue(got.sliceOf() != null, "packet " + i + " is a slice of the burst's buffer");
+            if (previous != null) {
+                assertEquals(previous.address() + previous.bytes().length + previous.writableBytes() + 16,
+                        got.address(), "packet " + i + " starts right after the previous slot");
+            }
+            previous = got;
+        }
+    }
+
     /** Consecutive TCP segments of one flow, {@code size} payload bytes each. */
     private static List<byte[]> tcpRun(int count, int size) {
         var spec = new SuperPackets.Spec(true, 0, 12, count * size, size, 0x10, false, 0);

@@ -1,5 +1,7 @@
 package io.wgate.server.uapi;
 
+import io.wgate.server.config.Redaction;
+
 /**
  * The framing of one UAPI connection ({@code protocol.md} §3), as a state machine over lines: an
  * operation line ({@code get=1} or {@code set=1}), for {@code set} the {@code key=value} lines, and a
@@ -99,9 +101,25 @@ public final class UapiProtocol {
             }
             default -> {
                 reset();
-                return new Close("invalid UAPI operation '" + SetRequestParser.printable(line) + "'", null);
+                return new Close("line 1: " + describeOperation(line) + " (want get=1 or set=1)", null);
             }
         }
+    }
+
+    /**
+     * What is wrong with an operation line, without its value: a request sent after a stray blank line
+     * arrives here as an operation ({@code private_key=...}), so the line may hold a key.
+     */
+    private static String describeOperation(String line) {
+        int equals = line.indexOf('=');
+        if (equals < 0) {
+            return "not an operation (no '=' in " + line.length() + " characters)";
+        }
+        String key = line.substring(0, equals);
+        if (key.equals("get") || key.equals("set")) {
+            return "unsupported version of operation '" + key + "'";
+        }
+        return "unknown operation " + Redaction.name(key, SetRequestParser::isKey);
     }
 
     private Step endOfGet(String line) {

@@ -100,6 +100,29 @@ final class WgQuickParser {
     }
 
     WgQuickConfig parse(List<String> lines) throws ConfigException {
+        try {
+            return parseLines(lines);
+        } catch (ConfigException | RuntimeException e) {
+            wipeKeys(); // nothing parsed is used: the keys read so far go
+            throw e;
+        }
+    }
+
+    private void wipeKeys() {
+        if (privateKey != null) {
+            privateKey.wipe();
+        }
+        for (PeerDraft p : peers) {
+            if (p.presharedKey != null) {
+                p.presharedKey.wipe();
+            }
+        }
+        if (peer != null && peer.presharedKey != null) {
+            peer.presharedKey.wipe();
+        }
+    }
+
+    private WgQuickConfig parseLines(List<String> lines) throws ConfigException {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (i == 0 && line.startsWith("\uFEFF")) {

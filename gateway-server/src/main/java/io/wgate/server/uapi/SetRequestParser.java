@@ -34,13 +34,18 @@ public final class SetRequestParser {
     /** Parses a whole request body (the lines after {@code set=1}, without the terminating blank line). */
     public static UapiRequest.Set parse(String body) throws UapiException {
         SetRequestParser parser = new SetRequestParser();
-        if (!body.isEmpty()) {
-            for (String line : body.split("\n", -1)) {
-                if (line.isEmpty()) {
-                    break; // the terminating blank line, or the trailing split after the last '\n'
+        try {
+            if (!body.isEmpty()) {
+                for (String line : body.split("\n", -1)) {
+                    if (line.isEmpty()) {
+                        break; // the terminating blank line, or the trailing split after the last '\n'
+                    }
+                    parser.accept(line);
                 }
-                parser.accept(line);
             }
+        } catch (UapiException e) {
+            parser.wipe();
+            throw e;
         }
         return parser.finish();
     }
@@ -73,6 +78,20 @@ public final class SetRequestParser {
         }
     }
 
+    /**
+     * Wipes the keys read so far: for a request that is dropped before it was finished (a bad line, a
+     * connection closed in the middle). Not needed after {@link #finish}: the request holds them then.
+     */
+    public void wipe() {
+        privateKey.ifPresent(WgKey::wipe);
+        if (peer != null) {
+            peer.presharedKey.ifPresent(WgKey::wipe);
+        }
+        for (PeerUpdate p : peers) {
+            p.presharedKey().ifPresent(WgKey::wipe);
+        }
+    }
+
     /** The parsed request. */
     public UapiRequest.Set finish() {
         endPeer();
@@ -81,7 +100,10 @@ public final class SetRequestParser {
 
     private void deviceLine(String key, String value) throws UapiException {
         switch (key) {
-            case "private_key" -> privateKey = Optional.of(UapiValues.parseWgKey(value));
+            case "private_key" -> {
+                privateKey.ifPresent(WgKey::wipe); // given twice: the last one counts
+                privateKey = Optional.of(UapiValues.parseWgKey(value));
+            }
             case "listen_port" -> listenPort = OptionalInt.of(UapiValues.parseU16(value));
             case "fwmark" -> fwmark = OptionalInt.of(UapiValues.parseU32(value));
             case "replace_peers" -> replacePeers = requireTrue(value);
@@ -100,7 +122,10 @@ public final class SetRequestParser {
         switch (key) {
             case "update_only" -> p.updateOnly |= requireTrue(value);
             case "remove" -> p.remove |= requireTrue(value);
-            case "preshared_key" -> p.presharedKey = Optional.of(UapiValues.parseWgKey(value));
+            case "preshared_key" -> {
+                p.presharedKey.ifPresent(WgKey::wipe);
+                p.presharedKey = Optional.of(UapiValues.parseWgKey(value));
+            }
             case "endpoint" -> p.endpoint = Optional.of(endpoint(value));
             case "persistent_keepalive_interval" -> p.keepalive = OptionalInt.of(UapiValues.parseU16(value));
             case "replace_allowed_ips" -> {

@@ -14,6 +14,9 @@ import io.wgate.server.config.Redaction;
  * Unlike wireguard-go, a request cut off by end of stream is never applied, and a request larger than
  * the limit is refused ({@link UapiException#EIO}) and the connection closed.
  *
+ * <p>Messages (for the log and the errors answered) name the line, the key and the problem, never a
+ * value ({@link Redaction}); a request dropped half-way has its keys wiped.
+ *
  * <p>Pure: no I/O. Not thread-safe; one instance per connection.
  */
 public final class UapiProtocol {
@@ -63,6 +66,11 @@ public final class UapiProtocol {
     /** Whether a request has started and not yet ended (end of stream now would cut it off). */
     public boolean inRequest() {
         return state != State.IDLE;
+    }
+
+    /** The connection ended: a request in progress is dropped, and its keys wiped. */
+    public void abandon() {
+        reset();
     }
 
     /** Takes the next line, without its {@code \n} (a trailing {@code \r} already stripped). */
@@ -134,6 +142,7 @@ public final class UapiProtocol {
     private Step setLine(String line) {
         if (line.isEmpty()) {
             UapiRequest.Set request = parser.finish();
+            parser = null; // the request holds the keys now: its runner wipes them
             reset();
             return new Run(request);
         }
@@ -141,6 +150,7 @@ public final class UapiProtocol {
             parser.accept(line);
         } catch (UapiException e) {
             firstError = e;
+            parser.wipe();
             parser = null;
             state = State.SET_DISCARD;
         }
@@ -158,6 +168,9 @@ public final class UapiProtocol {
 
     private void reset() {
         state = State.IDLE;
+        if (parser != null) {
+            parser.wipe(); // a request cut off, or too large: its keys are dropped
+        }
         parser = null;
         firstError = null;
         requestBytes = 0;

@@ -351,4 +351,14 @@ class WgQuickConfigTest {
                 () -> parse("[Interface]\n" + TestKeys.MAIN_PRIVATE.replace("=", "") + "\n"));
         assertTrue(TestKeys.secrets().isClean(e2.getMessage()), e2.getMessage());
     }
+
+    @Test
+    void wipeKeysZeroesThePrivateKeyAndEveryPresharedKeyButNoPublicKey() throws Exception {
+        WgQuickConfig c = WgQuickConfig.parse("main-office.conf", resource("main-office.conf"));
+        assertTrue(c.peers().getFirst().presharedKey().isPresent(), "the example has a preshared key");
+        c.wipeKeys();
+        assertTrue(c.iface().privateKey().isZero());
+        assertTrue(c.peers().getFirst().presharedKey().orElseThrow().isZero());
+        assertEquals(TestKeys.SATELLITE_PUBLIC, c.peers().getFirst().publicKey().toBase64());
+    }
 }

@@ -284,7 +284,7 @@ class SetRequestParserTest {
         for (String form : secretForms()) {
             for (String body : List.of(key + "=" + form + "\n", "public_key=" + PEER_A + "\n" + key + "=" + form + "\n")) {
                 try {
-                    SetRequestParser.parse(body);
+                    SetRequestParser.parse(body).wipeKeys();
                 } catch (UapiException e) {
                     refused++;
                     assertTrue(e.getMessage().matches("line [23]: .*"), e.getMessage());
@@ -319,5 +319,29 @@ class SetRequestParserTest {
                 () -> SetRequestParser.parse("listen_port=65536\n")).getMessage());
         assertEquals("line 2: replace_peers: the only valid value is 'true'", assertThrows(UapiException.class,
                 () -> SetRequestParser.parse("replace_peers=" + PRIV + "\n")).getMessage());
+    }
+
+    @Test
+    void wipingARequestZeroesItsPrivateAndPresharedKeys() throws Exception {
+        UapiRequest.Set set = SetRequestParser.parse("private_key=" + PRIV + "\npublic_key=" + PEER_A
+                + "\npreshared_key=" + PSK + "\n");
+        set.wipeKeys();
+        assertTrue(set.device().privateKey().orElseThrow().isZero());
+        assertTrue(set.peers().getFirst().presharedKey().orElseThrow().isZero());
+        assertEquals(PEER_A, set.peers().getFirst().publicKey().toHex(), "public keys stay");
+    }
+
+    @Test
+    void aParserDroppedHalfWayWipesWhatItRead() throws Exception {
+        SetRequestParser parser = new SetRequestParser();
+        parser.accept("private_key=" + PRIV);
+        parser.accept("public_key=" + PEER_A);
+        parser.accept("preshared_key=" + PSK);
+        parser.accept("public_key=" + PEER_B);
+        parser.accept("preshared_key=" + PSK);
+        parser.wipe();
+        UapiRequest.Set set = parser.finish();
+        assertTrue(set.device().privateKey().orElseThrow().isZero());
+        assertTrue(set.peers().stream().allMatch(p -> p.presharedKey().orElseThrow().isZero()));
     }
 }

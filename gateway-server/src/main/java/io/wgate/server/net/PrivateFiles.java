@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Files and directories only their owner may read: the {@link RunDirectory} (mode 0700) and the logs in
@@ -25,6 +26,8 @@ public final class PrivateFiles {
     public static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
     private static final System.Logger LOG = System.getLogger(PrivateFiles.class.getName());
+    /** Paths whose mode could not be changed, already reported by this process. */
+    private static final Set<Path> UNCHANGEABLE_REPORTED = ConcurrentHashMap.newKeySet();
 
     private PrivateFiles() {
     }
@@ -69,7 +72,7 @@ public final class PrivateFiles {
     /**
      * Sets {@code path} to {@code mode} when group or others have any permission on it, and logs that it
      * did (a warning: someone or something had widened it). A path that is gone is left alone; one that
-     * cannot be changed (owned by another user) is logged and left as it is.
+     * cannot be changed (owned by another user) is left as it is, and reported once per process.
      *
      * @return whether the mode was changed
      */
@@ -86,8 +89,10 @@ public final class PrivateFiles {
         try {
             Files.setPosixFilePermissions(path, mode);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "{0} has mode {1}, and it cannot be changed to {2}: {3}", path, octal(current),
-                    octal(mode), e.getMessage());
+            if (UNCHANGEABLE_REPORTED.add(path.toAbsolutePath().normalize())) {
+                LOG.log(Level.WARNING, "{0} has mode {1}, and it cannot be changed to {2}: {3}", path, octal(current),
+                        octal(mode), e.getMessage());
+            }
             return false;
         }
         LOG.log(Level.WARNING, "{0} had mode {1}; changed it to {2}: only its owner may read wgate''s run files",

@@ -14,9 +14,9 @@ import io.wgate.core.route.Prefix;
 import io.wgate.core.session.Keypair;
 import io.wgate.core.wire.MessageType;
 import io.wgate.crypto.Bytes;
+import io.wgate.crypto.X25519;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -216,13 +216,15 @@ public final class Engine {
     // ================================================================ configuration
 
     /**
-     * Sets our static private key ({@code null} or all zero removes it). Peers keep their
-     * configuration but lose their sessions, and a peer whose public key equals our new public key
-     * is removed, as wireguard-go does.
+     * Sets our static private key ({@code null} or all zero removes it; the engine keeps a copy, the
+     * caller may wipe {@code privateKey}). Peers keep their configuration but lose their sessions, and a
+     * peer whose public key equals our new public key is removed, as wireguard-go does. The key replaced
+     * is wiped.
      */
     public void setPrivateKey(byte[] privateKey) {
         boolean none = privateKey == null || Bytes.isAllZero(privateKey);
-        if (identity != null && !none && Arrays.equals(identity.publicKey(), StaticIdentity.of(privateKey).publicKey())) {
+        // Compared through the public key, as wireguard-go does; no second copy of the private key is made.
+        if (identity != null && !none && identity.hasPublicKey(X25519.publicKey(privateKey))) {
             return;
         }
         StaticIdentity old = identity;
@@ -304,6 +306,7 @@ public final class Engine {
         }
         allowedIps.removeAll(peer);
         zeroKeyMaterial(peer);
+        peer.handshake().wipeKeys();
         peer.timers().cancelAll();
         peer.markRemoved();
     }
@@ -360,12 +363,16 @@ public final class Engine {
         return handshakeQueue.size();
     }
 
-    /** Releases every buffer the engine holds (queued handshakes, staged packets) and wipes all keys. */
+    /**
+     * Releases every buffer the engine holds (queued handshakes, staged packets) and wipes all keys: our
+     * private key, every session, handshake, preshared key and static-static DH.
+     */
     public void close() {
         handshakeQueue.clear();
         List<Peer> all = peers.all();
         for (int i = 0; i < all.size(); i++) {
             zeroKeyMaterial(all.get(i));
+            all.get(i).handshake().wipeKeys();
         }
         if (identity != null) {
             identity.wipe();

@@ -1,5 +1,6 @@
 package io.wgate.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,12 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.wgate.core.noise.Handshake;
+import io.wgate.core.noise.StaticIdentity;
 import io.wgate.core.peer.Peer;
 import io.wgate.core.route.Prefix;
 import io.wgate.core.session.Keypair;
 import io.wgate.core.testkit.EnginePair;
 import io.wgate.core.testkit.Packets;
 import io.wgate.core.wire.MessageType;
+import io.wgate.crypto.Bytes;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -137,5 +142,54 @@ class EnginePeersTest {
         assertTrue(pair.alice.engine.removeAllowedIp(carol, Prefix.parse("192.168.1.0/24")));
         assertFalse(pair.alice.engine.removeAllowedIp(carol, Prefix.parse("192.168.1.0/24")));
         assertNotNull(carol);
+    }
+
+    // ---------------------------------------------------------------- keys wiped
+
+    @Test
+    void replacingThePrivateKeyWipesTheOldOneAndSettingTheSameKeyKeepsIt() {
+        StaticIdentity first = pair.alice.engine.identity;
+        pair.alice.engine.setPrivateKey(pair.alice.privateKey.clone());
+        assertSame(first, pair.alice.engine.identity, "the same key again changes nothing");
+        assertArrayEquals(pair.alice.privateKey, first.privateKey());
+
+        byte[] newKey = pair.alice.privateKey.clone();
+        newKey[5] ^= 0x40;
+        pair.alice.engine.setPrivateKey(newKey);
+        assertArrayEquals(new byte[32], first.privateKey(), "the replaced key is wiped");
+        StaticIdentity second = pair.alice.engine.identity;
+        assertArrayEquals(newKey, second.privateKey());
+        Arrays.fill(newKey, (byte) 0);
+        assertFalse(Bytes.isAllZero(second.privateKey()), "the engine keeps its own copy");
+
+        pair.alice.engine.setPrivateKey(null);
+        assertArrayEquals(new byte[32], second.privateKey(), "a removed key is wiped");
+    }
+
+    @Test
+    void closingWipesOurPrivateKeyAndEveryPresharedKey() {
+        byte[] psk = new byte[32];
+        Arrays.fill(psk, (byte) 7);
+        pair.alice.peer.handshake().setPresharedKey(psk);
+        pair.bob.peer.handshake().setPresharedKey(psk);
+        establish();
+        StaticIdentity identity = pair.alice.engine.identity;
+        Handshake handshake = pair.alice.peer.handshake();
+        assertTrue(handshake.hasPresharedKey());
+
+        pair.alice.engine.close();
+
+        assertArrayEquals(new byte[32], identity.privateKey());
+        assertFalse(handshake.hasPresharedKey());
+        assertArrayEquals(new byte[32], handshake.presharedKey());
+    }
+
+    @Test
+    void removingAPeerWipesItsPresharedKey() {
+        Peer carol = pair.alice.engine.addPeer(pair.entropyKey());
+        carol.handshake().setPresharedKey(pair.entropyKey());
+        Handshake handshake = carol.handshake();
+        pair.alice.engine.removePeer(carol);
+        assertFalse(handshake.hasPresharedKey());
     }
 }

@@ -72,6 +72,20 @@ public final class Handshake {
         clear();
     }
 
+    /**
+     * Forgets every secret, the configured ones too: the handshake in progress ({@link #clear}), the
+     * preshared key and the static-static DH. For a peer that is removed or an engine that closes; the
+     * handshake needs {@link #setIdentity} and {@link #setPresharedKey} again before it can be used.
+     */
+    public void wipeKeys() {
+        clear();
+        Arrays.fill(presharedKey, (byte) 0);
+        if (staticStatic != null) {
+            Arrays.fill(staticStatic, (byte) 0);
+            staticStatic = null;
+        }
+    }
+
     /** Sets the optional pre-shared key; {@code null} or all zero means none. */
     public void setPresharedKey(byte[] key) {
         if (key == null) {

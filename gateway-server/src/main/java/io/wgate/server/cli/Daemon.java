@@ -78,7 +78,8 @@ final class Daemon {
 
     /**
      * Null when a background gateway can be started: no gateway holds the lock (probed and released
-     * again: the child takes it for good), and the log can be appended to. Else what stands in the way.
+     * again: the child takes it for good), and the log (created with mode 0600, or tightened to it) can be
+     * appended to. Else what stands in the way.
      */
     static String checkCanStart(String name, RunFiles runFiles) {
         Path lockFile = runFiles.lockFile(name);
@@ -92,7 +93,12 @@ final class Daemon {
             return RunFiles.describe(lockFile, e);
         }
         Path log = runFiles.logFile(name);
-        try (OutputStream ignored = Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        try {
+            runFiles.prepareLog(name);
+        } catch (IOException e) {
+            return RunFiles.describe(log, e);
+        }
+        try (OutputStream ignored = Files.newOutputStream(log, StandardOpenOption.APPEND)) {
             return null;
         } catch (IOException e) {
             return RunFiles.describe(log, e);

@@ -1,5 +1,6 @@
 package io.wgate.server.cli;
 
+import io.wgate.server.net.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -55,7 +56,8 @@ final class GatewayLock implements AutoCloseable {
     }
 
     /**
-     * Takes the lock without waiting; creates the directory and the file when needed.
+     * Takes the lock without waiting; creates the directory (mode 0700, or tightens it to that) and the
+     * file when needed.
      *
      * @throws IOException when the file cannot be created or opened (not root, typically)
      */
@@ -64,7 +66,7 @@ final class GatewayLock implements AutoCloseable {
         if (HELD_HERE.containsKey(key)) {
             return new Held(OptionalLong.of(ProcessHandle.current().pid()));
         }
-        Files.createDirectories(key.getParent());
+        PrivateFiles.ensureDirectory(key.getParent());
         FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         FileLock lock;

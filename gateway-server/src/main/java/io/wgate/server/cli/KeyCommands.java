@@ -105,7 +105,11 @@ public final class KeyCommands {
             if (privateKey.isEmpty()) {
                 return fail(err, BAD_KEY);
             }
-            return print(out, privateKey.get().publicKey().bytes());
+            try {
+                return print(out, privateKey.get().publicKey().bytes());
+            } finally {
+                privateKey.get().wipe();
+            }
         } catch (IOException e) {
             return fail(err, "Unable to read private key: " + e.getMessage());
         } finally {

@@ -1,5 +1,6 @@
 package io.wgate.server.cli;
 
+import io.wgate.server.net.PrivateFiles;
 import io.wgate.server.net.RunDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import java.util.OptionalLong;
  * {@code WGATE_RUN_DIR}), beside the network state file of {@link io.wgate.server.net.LinkSetup}:
  * {@code <if>.lock} (held by the gateway process while it lives, see {@link GatewayLock}),
  * {@code <if>.pid} (written once it serves, the signal {@link Daemon} waits for) and {@code <if>.log}
- * (a background gateway's output).
+ * (a background gateway's output). The directory is mode 0700 and the log 0600: only root reads them.
  */
 public final class RunFiles {
 
@@ -48,9 +49,18 @@ public final class RunFiles {
         return dir.resolve(name + ".log");
     }
 
+    /**
+     * Creates the run directory (mode 0700) and {@code name}'s log (mode 0600) if missing, tightening either
+     * to that mode if wider (see {@link PrivateFiles}).
+     */
+    public void prepareLog(String name) throws IOException {
+        PrivateFiles.ensureDirectory(dir);
+        PrivateFiles.ensureFile(logFile(name));
+    }
+
     /** Records that this process serves {@code name}; written atomically (rename). */
     public void writePid(String name, long pid) throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.ensureDirectory(dir);
         Path tmp = dir.resolve(name + ".pid.tmp");
         Files.writeString(tmp, pid + "\n", StandardCharsets.US_ASCII);
         Files.move(tmp, pidFile(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

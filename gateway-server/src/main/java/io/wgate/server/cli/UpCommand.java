@@ -168,6 +168,7 @@ public final class UpCommand {
             printWarnings(config, arguments.config(), err);
         }
         if (!arguments.foreground()) {
+            config.wipeKeys(); // the background child reads the file itself
             return Daemon.start(config.interfaceName(), arguments, runFiles, out, err);
         }
         return ForegroundGateway.run(config, arguments.options(), runFiles, err);

@@ -1,7 +1,6 @@
 package io.wgate.server.config;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A configuration file that cannot be used, with the place of the first problem found.
@@ -10,8 +9,10 @@ import java.util.regex.Pattern;
  * {@code wg0.conf:7: PrivateKey: not a base64-encoded 32-byte key (...)}, so that users can paste it
  * into an issue and find the line. Problems with the file as a whole (no {@code [Interface]} section,
  * a file name that is not an interface name) have {@link #line()} 0 and read {@code FILE: WHAT}.
- * Messages never contain key material: anything that looks like a key is replaced before it is
- * shown.
+ * Messages never contain key material: a value that failed to parse is quoted only when it cannot hold a
+ * piece of a key, an unknown key name only when it looks like a name ({@link Redaction#value},
+ * {@link Redaction#name}), and, as a second line of defence, anything shaped like a key is replaced in the
+ * finished message ({@link Redaction#text}).
  */
 public final class ConfigException extends Exception {
 
@@ -44,24 +45,9 @@ public final class ConfigException extends Exception {
         }
         sb.append(": ");
         if (key != null) {
-            sb.append(redactKeyLike(key)).append(": ");
+            sb.append(Redaction.text(key)).append(": ");
         }
-        return sb.append(redactKeyLike(detail)).toString();
-    }
-
-    /**
-     * Replaces anything that looks like key material (a run of 40 or more base64 characters mixing
-     * digits, upper and lower case) so that a key pasted on the wrong line is not echoed back.
-     */
-    static String redactKeyLike(String text) {
-        return KEY_LIKE.matcher(text).replaceAll(m -> looksRandom(m.group()) ? "(key material hidden)" : m.group());
-    }
-
-    private static final Pattern KEY_LIKE = Pattern.compile("[A-Za-z0-9+/]{40,}={0,2}");
-
-    private static boolean looksRandom(String run) {
-        return run.chars().anyMatch(Character::isDigit) && run.chars().anyMatch(Character::isUpperCase)
-                && run.chars().anyMatch(Character::isLowerCase);
+        return sb.append(Redaction.text(detail)).toString();
     }
 
     /** The file name as given to the parser. */

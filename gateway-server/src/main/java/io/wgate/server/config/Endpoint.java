@@ -26,7 +26,7 @@ public record Endpoint(String host, int port) {
     public Endpoint {
         Objects.requireNonNull(host, "host");
         if (host.isEmpty() || host.startsWith("[")) {
-            throw new IllegalArgumentException("host must be a bare address or name: '" + host + "'");
+            throw new IllegalArgumentException("host must be a bare address or name: " + Redaction.value(host));
         }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is not in 1..65535");
@@ -44,35 +44,40 @@ public record Endpoint(String host, int port) {
         if (text.startsWith("[")) {
             int close = text.indexOf(']');
             if (close < 0) {
-                throw new IllegalArgumentException("'" + text + "' has '[' without ']'; expected e.g. [2001:db8::1]:51820");
+                throw new IllegalArgumentException(Redaction.value(text)
+                        + " has '[' without ']'; expected e.g. [2001:db8::1]:51820");
             }
             host = text.substring(1, close);
             if (close + 1 >= text.length() || text.charAt(close + 1) != ':') {
-                throw new IllegalArgumentException("'" + text + "' has no port after ']'; expected e.g. [2001:db8::1]:51820");
+                throw new IllegalArgumentException(Redaction.value(text)
+                        + " has no port after ']'; expected e.g. [2001:db8::1]:51820");
             }
             port = text.substring(close + 2);
             if (ipv6WithOptionalZone(host).isEmpty()) {
-                throw new IllegalArgumentException("'" + host + "' in brackets is not an IPv6 address");
+                throw new IllegalArgumentException(Redaction.value(host) + " in brackets is not an IPv6 address");
             }
         } else {
             int colon = text.lastIndexOf(':');
             if (colon < 0) {
-                throw new IllegalArgumentException("'" + text + "' has no port; expected HOST:PORT, e.g. 203.0.113.2:51820");
+                throw new IllegalArgumentException(Redaction.value(text)
+                        + " has no port; expected HOST:PORT, e.g. 203.0.113.2:51820");
             }
             host = text.substring(0, colon);
             port = text.substring(colon + 1);
             if (host.indexOf(':') >= 0) {
-                throw new IllegalArgumentException("an IPv6 address needs brackets around it: [" + host + "]:" + port);
+                throw new IllegalArgumentException("an IPv6 address needs brackets around it: "
+                        + (Redaction.isPlainValue(text) ? "[" + host + "]:" + port : Redaction.value(text)));
             }
             if (host.isEmpty()) {
-                throw new IllegalArgumentException("'" + text + "' has no host before ':" + port + "'");
+                throw new IllegalArgumentException(Redaction.value(text) + " has no host before the port");
             }
             if (host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.')) {
                 if (IpLiteral.parseIpv4(host).isEmpty()) {
-                    throw new IllegalArgumentException("'" + host + "' is not a valid IPv4 address");
+                    throw new IllegalArgumentException(Redaction.value(host) + " is not a valid IPv4 address");
                 }
             } else if (!HOST_NAME.matcher(host).matches()) {
-                throw new IllegalArgumentException("'" + host + "' is neither an IP address nor a valid host name");
+                throw new IllegalArgumentException(Redaction.value(host)
+                        + " is neither an IP address nor a valid host name");
             }
         }
         return new Endpoint(host, parsePort(port, text));
@@ -80,11 +85,13 @@ public record Endpoint(String host, int port) {
 
     private static int parsePort(String port, String whole) {
         if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException("'" + port + "' in '" + whole + "' is not a port number; expected 1..65535");
+            throw new IllegalArgumentException(Redaction.value(port) + " in " + Redaction.value(whole)
+                    + " is not a port number; expected 1..65535");
         }
         int value = Integer.parseInt(port);
         if (value < 1 || value > 65535) {
-            throw new IllegalArgumentException("port " + value + " in '" + whole + "' is out of range; expected 1..65535");
+            throw new IllegalArgumentException("port " + value + " in " + Redaction.value(whole)
+                    + " is out of range; expected 1..65535");
         }
         return value;
     }

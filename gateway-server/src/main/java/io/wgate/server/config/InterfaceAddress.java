@@ -33,7 +33,7 @@ public record InterfaceAddress(InetAddress address, int prefixLength) {
         String host = slash < 0 ? text : text.substring(0, slash);
         Optional<InetAddress> address = IpLiteral.parse(host);
         if (address.isEmpty()) {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address"
+            throw new IllegalArgumentException(Redaction.value(text) + " is not an IPv4 or IPv6 address"
                     + (host.startsWith("[") ? " (write IPv6 addresses without brackets)" : "")
                     + "; expected e.g. 10.0.0.1/24 or fd00::1/64");
         }
@@ -47,11 +47,12 @@ public record InterfaceAddress(InetAddress address, int prefixLength) {
 
     static int parsePrefixLength(String digits, int bits, String whole) {
         if (digits.isEmpty() || digits.length() > 3 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException("'" + whole + "' has no valid prefix length after '/'; expected 0.." + bits);
+            throw new IllegalArgumentException(Redaction.value(whole) + " has no valid prefix length after '/'; expected 0.."
+                    + bits);
         }
         int length = Integer.parseInt(digits);
         if (length > bits) {
-            throw new IllegalArgumentException("prefix length /" + length + " in '" + whole + "' is longer than "
+            throw new IllegalArgumentException("prefix length /" + length + " in " + Redaction.value(whole) + " is longer than "
                     + bits + " bits");
         }
         return length;

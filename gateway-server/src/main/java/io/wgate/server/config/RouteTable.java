@@ -61,17 +61,17 @@ public record RouteTable(Mode mode, String id) {
         if (text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             long value = text.length() > 10 ? -1 : Long.parseLong(text);
             if (value < 1 || value > MAX_TABLE_ID) {
-                throw new IllegalArgumentException("table number " + text + " is out of range; use 1.."
+                throw new IllegalArgumentException("table number " + Redaction.unquoted(text) + " is out of range; use 1.."
                         + MAX_TABLE_ID + ", 'auto' or 'off'");
             }
             return explicit(Long.toString(value));
         }
         if (!NAME.matcher(text).matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a table number or name; use 'auto', 'off', "
+            throw new IllegalArgumentException(Redaction.value(text) + " is not a table number or name; use 'auto', 'off', "
                     + "a number, or a name from /etc/iproute2/rt_tables");
         }
         if (!knownName.test(text)) {
-            throw new IllegalArgumentException("routing table '" + text + "' is not defined in "
+            throw new IllegalArgumentException("routing table " + Redaction.value(text) + " is not defined in "
                     + "/etc/iproute2/rt_tables; add it there or use its number");
         }
         return explicit(text);

@@ -15,6 +15,11 @@ import java.util.Optional;
  * ({@code encoding.c}): wrong length, characters outside the alphabet and non-canonical trailing bits
  * are all rejected. {@link #toString()} never shows the bytes; use {@link #toBase64()} deliberately
  * (for example when writing a config file or printing a public key).
+ *
+ * <p>A private or preshared key is {@link #wipe() wiped} once its holder no longer needs it. A wiped key
+ * is all zero (so {@link #isZero()}, and its hash code changes: never wipe a key that is in a hash map).
+ * The text it was parsed from (a {@link String}) cannot be wiped: it stays until the garbage collector
+ * reuses its memory.
  */
 public final class WgKey {
 
@@ -96,6 +101,11 @@ public final class WgKey {
             acc |= b;
         }
         return acc == 0;
+    }
+
+    /** Overwrites the key bytes with zeros; the key is all zero from now on. */
+    public void wipe() {
+        Arrays.fill(bytes, (byte) 0);
     }
 
     /** Constant-time comparison of the key bytes. */

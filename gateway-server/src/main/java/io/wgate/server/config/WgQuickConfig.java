@@ -124,6 +124,18 @@ public record WgQuickConfig(String interfaceName, InterfaceConfig iface, List<Pe
         return WgQuickWriter.write(this);
     }
 
+    /**
+     * Wipes the private key and every preshared key ({@link WgKey#wipe}), for a holder that handed them on
+     * (to the engine) or no longer needs them; the configuration must not be used for keys afterwards. The
+     * file's text, read into {@link String}s, cannot be wiped.
+     */
+    public void wipeKeys() {
+        iface.privateKey().wipe();
+        for (PeerConfig peer : peers) {
+            peer.presharedKey().ifPresent(WgKey::wipe);
+        }
+    }
+
     /** Interface name and a summary; never key material. */
     @Override
     public String toString() {

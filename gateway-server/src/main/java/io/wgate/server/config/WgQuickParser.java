@@ -100,6 +100,29 @@ final class WgQuickParser {
     }
 
     WgQuickConfig parse(List<String> lines) throws ConfigException {
+        try {
+            return parseLines(lines);
+        } catch (ConfigException | RuntimeException e) {
+            wipeKeys(); // nothing parsed is used: the keys read so far go
+            throw e;
+        }
+    }
+
+    private void wipeKeys() {
+        if (privateKey != null) {
+            privateKey.wipe();
+        }
+        for (PeerDraft p : peers) {
+            if (p.presharedKey != null) {
+                p.presharedKey.wipe();
+            }
+        }
+        if (peer != null && peer.presharedKey != null) {
+            peer.presharedKey.wipe();
+        }
+    }
+
+    private WgQuickConfig parseLines(List<String> lines) throws ConfigException {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (i == 0 && line.startsWith("\uFEFF")) {
@@ -152,8 +175,8 @@ final class WgQuickParser {
             if (k.isPresent()) {
                 throw error(n, k.get(), "has no '= value'; write " + k.get().canonical + " = ...");
             }
-            throw new ConfigException(file, n, null, "'" + content
-                    + "' is neither a 'Key = Value' line nor a [Section] header");
+            throw new ConfigException(file, n, null, Redaction.value(content)
+                    + " is neither a 'Key = Value' line nor a [Section] header");
         }
         String keyText = content.substring(0, eq).strip();
         String value = content.substring(eq + 1).strip();
@@ -161,7 +184,14 @@ final class WgQuickParser {
             throw new ConfigException(file, n, null, "line starts with '='; expected 'Key = Value'");
         }
         Optional<ConfigKey> known = ConfigKey.lookup(keyText);
+        // An unknown key is named only when it looks like a key name: a key pasted on a line of its own
+        // ends in '=' and so arrives here as the name of a key.
+        boolean plainName = Redaction.isPlainName(keyText);
         if (section == Section.NONE) {
+            if (known.isEmpty() && !plainName) {
+                throw new ConfigException(file, n, null, "a key " + Redaction.name(keyText)
+                        + " appears before any section; put it under [Interface] or [Peer]");
+            }
             throw new ConfigException(file, n, known.map(k -> k.canonical).orElse(keyText),
                     "appears before any section; put it under [Interface] or [Peer]");
         }
@@ -169,8 +199,12 @@ final class WgQuickParser {
         if (known.isEmpty()) {
             String hint = ConfigKey.closest(keyText, inInterface).map(k -> " (did you mean " + k.canonical + "?)")
                     .orElse("");
-            throw new ConfigException(file, n, keyText, "unknown key in " + (inInterface ? "[Interface]" : "[Peer]")
-                    + hint + "; valid keys there are " + ConfigKey.namesIn(inInterface));
+            String where = (inInterface ? "[Interface]" : "[Peer]") + hint + "; valid keys there are "
+                    + ConfigKey.namesIn(inInterface);
+            if (!plainName) {
+                throw new ConfigException(file, n, null, "unknown key " + Redaction.name(keyText) + " in " + where);
+            }
+            throw new ConfigException(file, n, keyText, "unknown key in " + where);
         }
         ConfigKey key = known.get();
         if (key.inInterface != inInterface) {
@@ -203,8 +237,8 @@ final class WgQuickParser {
 
     private void onSectionHeader(int n, String content) throws ConfigException {
         if (!content.endsWith("]")) {
-            throw new ConfigException(file, n, null, "'" + content
-                    + "' is not a section header; expected [Interface] or [Peer]");
+            throw new ConfigException(file, n, null, Redaction.value(content)
+                    + " is not a section header; expected [Interface] or [Peer]");
         }
         String name = content.substring(1, content.length() - 1).strip();
         finishSection();
@@ -218,8 +252,11 @@ final class WgQuickParser {
         } else if (name.equalsIgnoreCase("Peer")) {
             peer = new PeerDraft(n);
             section = Section.PEER;
-        } else {
+        } else if (Redaction.isPlainName(name)) {
             throw new ConfigException(file, n, "[" + name + "]", "unknown section; expected [Interface] or [Peer]");
+        } else {
+            throw new ConfigException(file, n, null, "unknown section " + Redaction.name(name)
+                    + "; expected [Interface] or [Peer]");
         }
     }
 
@@ -282,8 +319,8 @@ final class WgQuickParser {
                     } else if (SEARCH_DOMAIN.matcher(item).matches()) {
                         dnsSearch.add(item);
                     } else {
-                        throw new IllegalArgumentException("'" + item
-                                + "' is neither an IP address (a nameserver) nor a domain name (a search domain)");
+                        throw new IllegalArgumentException(Redaction.value(item)
+                                + " is neither an IP address (a nameserver) nor a domain name (a search domain)");
                     }
                 }
             }
@@ -291,7 +328,8 @@ final class WgQuickParser {
                 long value64 = parseNumber(value, Long.MAX_VALUE, "is not a number; use " + MIN_MTU + ".." + MAX_MTU
                         + ", or remove the line to compute it from the route to the endpoints");
                 if (value64 < MIN_MTU || value64 > MAX_MTU) {
-                    throw new IllegalArgumentException(value + " is out of range; use " + MIN_MTU + ".." + MAX_MTU
+                    throw new IllegalArgumentException(Redaction.unquoted(value) + " is out of range; use " + MIN_MTU
+                            + ".." + MAX_MTU
                             + " (1420 suits most links), or remove the line to compute it automatically");
                 }
                 mtu = OptionalInt.of((int) value64);
@@ -338,8 +376,8 @@ final class WgQuickParser {
     private void addAllowedIp(int n, String item) {
         int slash = item.indexOf('/');
         String host = slash < 0 ? item : item.substring(0, slash);
-        InetAddress address = IpLiteral.parse(host).orElseThrow(() -> new IllegalArgumentException("'" + item
-                + "' is not an IPv4 or IPv6 prefix; expected e.g. 10.0.0.0/24 or fd00::/64"));
+        InetAddress address = IpLiteral.parse(host).orElseThrow(() -> new IllegalArgumentException(
+                Redaction.value(item) + " is not an IPv4 or IPv6 prefix; expected e.g. 10.0.0.0/24 or fd00::/64"));
         int bits = IpLiteral.bits(address);
         int length = slash < 0 ? bits : InterfaceAddress.parsePrefixLength(item.substring(slash + 1), bits, item);
         Prefix prefix = new Prefix(address.getAddress(), length);
@@ -386,11 +424,12 @@ final class WgQuickParser {
     /** Decimal, no sign, at most {@code max}. */
     private static long parseNumber(String value, long max, String whatIsWrong) {
         if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException("'" + value + "' " + whatIsWrong);
+            throw new IllegalArgumentException(Redaction.value(value) + " " + whatIsWrong);
         }
         long parsed = Long.parseLong(value);
         if (parsed > max) {
-            throw new IllegalArgumentException(value + " " + whatIsWrong.replaceFirst("^is not an? ", "is too large for a "));
+            throw new IllegalArgumentException(Redaction.unquoted(value) + " "
+                    + whatIsWrong.replaceFirst("^is not an? ", "is too large for a "));
         }
         return parsed;
     }
@@ -406,11 +445,11 @@ final class WgQuickParser {
         String digits = hex ? lower.substring(2) : lower;
         if (digits.isEmpty() || digits.length() > 10
                 || !digits.chars().allMatch(c -> (c >= '0' && c <= '9') || (hex && c >= 'a' && c <= 'f'))) {
-            throw new IllegalArgumentException("'" + value + "' " + problem);
+            throw new IllegalArgumentException(Redaction.value(value) + " " + problem);
         }
         long mark = Long.parseLong(digits, hex ? 16 : 10);
         if (mark > InterfaceConfig.MAX_FWMARK) {
-            throw new IllegalArgumentException(value + " is larger than a 32-bit mark (max 0xffffffff)");
+            throw new IllegalArgumentException(Redaction.unquoted(value) + " is larger than a 32-bit mark (max 0xffffffff)");
         }
         return mark;
     }
@@ -422,7 +461,7 @@ final class WgQuickParser {
         if (value.equalsIgnoreCase("false")) {
             return false;
         }
-        throw new IllegalArgumentException("'" + value + "' is neither true nor false");
+        throw new IllegalArgumentException(Redaction.value(value) + " is neither true nor false");
     }
 
     private ConfigException error(int line, ConfigKey key, String detail) {

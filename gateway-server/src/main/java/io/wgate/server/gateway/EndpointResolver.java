@@ -1,6 +1,7 @@
 package io.wgate.server.gateway;
 
 import io.wgate.server.config.Endpoint;
+import io.wgate.server.config.Redaction;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -39,23 +40,29 @@ final class EndpointResolver {
         if (endpoint.isLiteral()) {
             return new InetSocketAddress(endpoint.literalAddress().orElseThrow(), endpoint.port());
         }
-        UnknownHostException last = null;
+        String reason = "";
+        String shown = Redaction.text(endpoint.host()); // a valid host name, but a URL-safe base64 key is one too
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
                 InetAddress address = InetAddress.getAllByName(endpoint.host())[0];
                 return new InetSocketAddress(address, endpoint.port());
             } catch (UnknownHostException e) {
-                last = e;
-                LOG.log(Level.WARNING, "cannot resolve endpoint host {0} (attempt {1} of {2})", endpoint.host(),
+                reason = reasonWithoutHost(e, endpoint.host());
+                LOG.log(Level.WARNING, "cannot resolve endpoint host {0} (attempt {1} of {2})", shown,
                         attempt, attempts);
                 if (attempt < attempts) {
                     Thread.sleep(RETRY_DELAY_MILLIS);
                 }
             }
         }
-        UnknownHostException failure = new UnknownHostException("cannot resolve endpoint host '" + endpoint.host()
-                + "' after " + attempts + " attempts");
-        failure.initCause(last);
-        throw failure;
+        // Not chained: the resolver's own exception names the host unredacted.
+        throw new UnknownHostException("cannot resolve endpoint host '" + shown + "' after " + attempts + " attempts"
+                + (reason.isEmpty() ? "" : " (" + reason + ")"));
+    }
+
+    /** The resolver's message ({@code HOST: Name or service not known}) without the host name. */
+    static String reasonWithoutHost(UnknownHostException e, String host) {
+        String message = e.getMessage() == null ? "" : e.getMessage().replace(host, "");
+        return Redaction.text(message.replaceFirst("^[:\\s]+", "").strip());
     }
 }

@@ -11,6 +11,7 @@ import io.wgate.server.config.WgQuickConfig;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,7 +34,11 @@ final class EngineSetup {
         return resolved;
     }
 
-    /** A new engine for {@code config}; the caller closes it (on its event loop, once it runs there). */
+    /**
+     * A new engine for {@code config}; the caller closes it (on its event loop, once it runs there). The
+     * engine keeps copies of the keys; the temporary copies made to hand them over are wiped, the
+     * configuration's own are the caller's to wipe.
+     */
     static Engine newEngine(WgQuickConfig config, List<InetSocketAddress> endpoints, ChaCha20Poly1305 aead) {
         WallClock wallClock = () -> {
             Instant now = Instant.now();
@@ -41,11 +46,20 @@ final class EngineSetup {
         };
         Engine engine = new Engine(new EngineConfig(PooledByteBufAllocator.DEFAULT, aead, new SystemEntropy(),
                 wallClock, Protocol.DEFAULT_MTU, 16, Protocol.MAX_QUEUED_INCOMING_HANDSHAKES));
-        engine.setPrivateKey(config.iface().privateKey().bytes());
+        byte[] privateKey = config.iface().privateKey().bytes();
+        try {
+            engine.setPrivateKey(privateKey);
+        } finally {
+            Arrays.fill(privateKey, (byte) 0);
+        }
         for (int i = 0; i < config.peers().size(); i++) {
             PeerConfig peerConfig = config.peers().get(i);
             var peer = engine.addPeer(peerConfig.publicKey().bytes());
-            peerConfig.presharedKey().ifPresent(psk -> peer.handshake().setPresharedKey(psk.bytes()));
+            peerConfig.presharedKey().ifPresent(psk -> {
+                byte[] secret = psk.bytes();
+                peer.handshake().setPresharedKey(secret);
+                Arrays.fill(secret, (byte) 0);
+            });
             if (endpoints.get(i) != null) {
                 peer.setEndpoint(endpoints.get(i));
             }

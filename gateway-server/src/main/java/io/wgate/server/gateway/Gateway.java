@@ -78,7 +78,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Brings up the interface; once only. A {@link #close} from another thread meanwhile stops it.
+     * Brings up the interface; once only. A {@link #close} from another thread meanwhile stops it. The
+     * configuration's private and preshared keys are wiped when it returns: the engine has its own copies
+     * (which {@link #close} wipes).
      *
      * @throws GatewayException naming what failed (or that start-up was stopped); nothing is left behind
      */
@@ -108,6 +110,7 @@ public final class Gateway implements AutoCloseable {
             }
             throw e instanceof GatewayException g ? g : new GatewayException(name + ": " + describe(e), e);
         } finally {
+            config.wipeKeys();
             startGuard.end();
         }
     }

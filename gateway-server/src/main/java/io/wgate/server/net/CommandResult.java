@@ -1,5 +1,6 @@
 package io.wgate.server.net;
 
+import io.wgate.server.config.Redaction;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -28,9 +29,13 @@ public record CommandResult(List<String> command, int exitCode, String stdout, S
         return new CommandResult(command, 0, stdout, "");
     }
 
-    /** The command as a shell would show it: arguments with spaces or quotes are single-quoted. */
+    /**
+     * The command as a shell would show it: arguments with spaces or quotes are single-quoted. Anything
+     * shaped like a key is hidden ({@link Redaction#text}): a hook is configuration, and a user may have
+     * pasted a key into one ({@code PostUp = wg set %i private-key <(echo ...)}).
+     */
     public static String display(List<String> command) {
-        return command.stream().map(CommandResult::quote).collect(Collectors.joining(" "));
+        return Redaction.text(command.stream().map(CommandResult::quote).collect(Collectors.joining(" ")));
     }
 
     private static String quote(String arg) {

@@ -1,5 +1,6 @@
 package io.wgate.server.net;
 
+import io.wgate.server.config.Redaction;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -8,6 +9,12 @@ import java.util.List;
  * The host commands of {@link LinkSetup} and {@link LinkTeardown}: each change is logged the way
  * wg-quick echoes it ({@code [#] ip -4 address add ...}) and must succeed; hooks run with
  * {@code bash -c}, {@code %i} replaced by the interface name, and their output goes to the log.
+ *
+ * <p>Hooks are configuration, and a user may have put a key into one ({@code PostUp = wg set %i
+ * private-key <(echo ...)}) or run one that prints a key ({@code wg showconf %i}). Their command lines
+ * and output are still logged, as wg-quick echoes them, because that is what makes a failing hook
+ * debuggable; but every run shaped like a key (32 or more hex digits, or a base64 run with mixed case)
+ * is replaced by {@code (key material hidden)} first ({@link Redaction#text}).
  */
 final class HostCommands {
 
@@ -52,7 +59,7 @@ final class HostCommands {
     private void runHook(String phase, String hook, String dev) throws IOException {
         CommandResult r = exec(List.of("bash", "-c", hook.replace("%i", dev)));
         for (String line : (r.stdout() + r.stderr()).strip().lines().toList()) {
-            LOG.log(Level.INFO, "{0} {1}: {2}", phase, dev, line);
+            LOG.log(Level.INFO, "{0} {1}: {2}", phase, dev, Redaction.text(line));
         }
     }
 }

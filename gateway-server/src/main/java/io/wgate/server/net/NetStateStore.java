@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,11 +62,12 @@ public final class NetStateStore {
         }
     }
 
-    /** Replaces the interface's state file; creates the directory (mode 0700) when needed. */
+    /**
+     * Replaces the interface's state file (mode 0600: it holds the down hooks); creates the directory (mode
+     * 0700) when needed, or tightens it to that.
+     */
     public void write(NetState state) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
+        PrivateFiles.ensureDirectory(directory);
         Path target = pathFor(state.interfaceName());
         Path temp = Files.createTempFile(directory, "." + state.interfaceName() + ".", ".tmp");
         try {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
  * {@link NetStateStore} and, beside it, the lock, pid and log files of {@code io.wgate.server.cli.RunFiles}.
  * {@code /run/wgate} unless the {@value #ENVIRONMENT_VARIABLE} environment variable names another; every
  * command reads it from here, so {@code wgate up} and {@code wgate down} always look in the same place.
+ * Mode 0700, created so or tightened to it ({@link PrivateFiles}).
  */
 public final class RunDirectory {
 

@@ -117,12 +117,12 @@ final class GetResponseParser {
 
         private static long parseU64(String value) {
             if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                throw new IllegalArgumentException("'" + value + "' is not a decimal number");
+                throw new IllegalArgumentException("not a decimal number");
             }
             try {
                 return Long.parseUnsignedLong(value);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(value + " is out of range for 64 bits");
+                throw new IllegalArgumentException("out of range for 64 bits");
             }
         }
 

@@ -1,6 +1,7 @@
 package io.wgate.server.uapi;
 
 import io.wgate.core.route.Prefix;
+import io.wgate.server.config.Redaction;
 import io.wgate.server.config.WgKey;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -16,7 +17,9 @@ import java.util.OptionalInt;
  * so device keys after it are unknown peer keys.
  *
  * <p>Pure and single-use: feed lines with {@link #accept}, then call {@link #finish}. Line numbers in
- * messages count the {@code set=1} line as line 1.
+ * messages count the {@code set=1} line as line 1. A message names the line, the key (only when it looks
+ * like a key name, {@link Redaction#name}) and the problem, never the value: a key pasted on the wrong
+ * line never reaches the log.
  */
 public final class SetRequestParser {
 
@@ -31,13 +34,18 @@ public final class SetRequestParser {
     /** Parses a whole request body (the lines after {@code set=1}, without the terminating blank line). */
     public static UapiRequest.Set parse(String body) throws UapiException {
         SetRequestParser parser = new SetRequestParser();
-        if (!body.isEmpty()) {
-            for (String line : body.split("\n", -1)) {
-                if (line.isEmpty()) {
-                    break; // the terminating blank line, or the trailing split after the last '\n'
+        try {
+            if (!body.isEmpty()) {
+                for (String line : body.split("\n", -1)) {
+                    if (line.isEmpty()) {
+                        break; // the terminating blank line, or the trailing split after the last '\n'
+                    }
+                    parser.accept(line);
                 }
-                parser.accept(line);
             }
+        } catch (UapiException e) {
+            parser.wipe();
+            throw e;
         }
         return parser.finish();
     }
@@ -65,7 +73,22 @@ public final class SetRequestParser {
                 peerLine(key, value);
             }
         } catch (IllegalArgumentException e) {
+            // Only known keys reach a value parser; their messages never hold the value.
             throw UapiException.invalid("line " + lineNumber + ": " + key + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Wipes the keys read so far: for a request that is dropped before it was finished (a bad line, a
+     * connection closed in the middle). Not needed after {@link #finish}: the request holds them then.
+     */
+    public void wipe() {
+        privateKey.ifPresent(WgKey::wipe);
+        if (peer != null) {
+            peer.presharedKey.ifPresent(WgKey::wipe);
+        }
+        for (PeerUpdate p : peers) {
+            p.presharedKey().ifPresent(WgKey::wipe);
         }
     }
 
@@ -77,12 +100,15 @@ public final class SetRequestParser {
 
     private void deviceLine(String key, String value) throws UapiException {
         switch (key) {
-            case "private_key" -> privateKey = Optional.of(UapiValues.parseWgKey(value));
+            case "private_key" -> {
+                privateKey.ifPresent(WgKey::wipe); // given twice: the last one counts
+                privateKey = Optional.of(UapiValues.parseWgKey(value));
+            }
             case "listen_port" -> listenPort = OptionalInt.of(UapiValues.parseU16(value));
             case "fwmark" -> fwmark = OptionalInt.of(UapiValues.parseU32(value));
             case "replace_peers" -> replacePeers = requireTrue(value);
-            default -> throw UapiException.invalid("line " + lineNumber + ": unknown device key '"
-                    + printable(key) + "'");
+            default -> throw UapiException.invalid("line " + lineNumber + ": unknown device key "
+                    + Redaction.name(key, SetRequestParser::isKey));
         }
     }
 
@@ -96,7 +122,10 @@ public final class SetRequestParser {
         switch (key) {
             case "update_only" -> p.updateOnly |= requireTrue(value);
             case "remove" -> p.remove |= requireTrue(value);
-            case "preshared_key" -> p.presharedKey = Optional.of(UapiValues.parseWgKey(value));
+            case "preshared_key" -> {
+                p.presharedKey.ifPresent(WgKey::wipe);
+                p.presharedKey = Optional.of(UapiValues.parseWgKey(value));
+            }
             case "endpoint" -> p.endpoint = Optional.of(endpoint(value));
             case "persistent_keepalive_interval" -> p.keepalive = OptionalInt.of(UapiValues.parseU16(value));
             case "replace_allowed_ips" -> {
@@ -108,12 +137,12 @@ public final class SetRequestParser {
                     : AllowedIpChange.add(prefix(value)));
             case "protocol_version" -> {
                 if (!value.equals("1")) {
-                    throw new IllegalArgumentException("only protocol version 1 exists, got '"
-                            + printable(value) + "'");
+                    throw new IllegalArgumentException("only protocol version 1 exists");
                 }
             }
-            default -> throw UapiException.invalid("line " + lineNumber + ": unknown peer key '" + printable(key)
-                    + "'" + (isDeviceKey(key) ? " (device keys must come before the first public_key)" : ""));
+            default -> throw UapiException.invalid("line " + lineNumber + ": unknown peer key "
+                    + Redaction.name(key, SetRequestParser::isKey)
+                    + (isDeviceKey(key) ? " (device keys must come before the first public_key)" : ""));
         }
     }
 
@@ -122,6 +151,15 @@ public final class SetRequestParser {
             peers.add(peer.build());
             peer = null;
         }
+    }
+
+    /** Whether {@code key} is one of the keys of a {@code set} request, in either section. */
+    static boolean isKey(String key) {
+        return isDeviceKey(key) || switch (key) {
+            case "public_key", "update_only", "remove", "preshared_key", "endpoint", "persistent_keepalive_interval",
+                 "replace_allowed_ips", "allowed_ip", "protocol_version" -> true;
+            default -> false;
+        };
     }
 
     private static boolean isDeviceKey(String key) {
@@ -141,23 +179,9 @@ public final class SetRequestParser {
 
     private static boolean requireTrue(String value) {
         if (!value.equals("true")) {
-            throw new IllegalArgumentException("the only valid value is 'true', got '" + printable(value) + "'");
+            throw new IllegalArgumentException("the only valid value is 'true'");
         }
         return true;
-    }
-
-    /** The text with control and non-ASCII characters escaped, cut to a readable length. */
-    static String printable(String text) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < text.length() && sb.length() < 80; i++) {
-            char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7f) {
-                sb.append(c);
-            } else {
-                sb.append(String.format("\\x%02x", (int) c & 0xff));
-            }
-        }
-        return sb.length() < 80 ? sb.toString() : sb + "…";
     }
 
     /** The mutable state of the peer section being read. */

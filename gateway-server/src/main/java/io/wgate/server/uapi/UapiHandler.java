@@ -74,6 +74,8 @@ final class UapiHandler extends ChannelInboundHandlerAdapter {
                 } catch (RuntimeException e) {
                     LOG.log(Level.ERROR, interfaceName + ": UAPI set failed unexpectedly", e);
                     yield errno(UapiException.UNKNOWN);
+                } finally {
+                    set.wipeKeys(); // the engine holds its own copies now
                 }
             }
         };
@@ -120,6 +122,7 @@ final class UapiHandler extends ChannelInboundHandlerAdapter {
                 LOG.log(Level.DEBUG, "{0}: UAPI client stopped sending in the middle of a request; nothing applied",
                         interfaceName);
             }
+            protocol.abandon();
             closing = true;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -132,6 +135,7 @@ final class UapiHandler extends ChannelInboundHandlerAdapter {
         if (protocol.inRequest() && !closing) {
             LOG.log(Level.DEBUG, "{0}: UAPI client left in the middle of a request; nothing applied", interfaceName);
         }
+        protocol.abandon();
         ctx.fireChannelInactive();
     }
 

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * validation. A line longer than the limit fires {@link LineTooLongException} and everything after it
  * is discarded: the stream cannot be resynchronised.
  *
- * <p>Takes ownership of every inbound {@link ByteBuf} and releases it. (A small hand-written splitter
+ * <p>Takes ownership of every inbound {@link ByteBuf}, zeroes what was written to it (a {@code set} request
+ * carries keys) and releases it. (A small hand-written splitter
  * because netty-codec's {@code LineBasedFrameDecoder} is not on this module's classpath.)
  */
 final class UapiLineDecoder extends ChannelInboundHandlerAdapter {
@@ -76,6 +77,9 @@ final class UapiLineDecoder extends ChannelInboundHandlerAdapter {
                 }
             }
         } finally {
+            if (!in.isReadOnly()) {
+                in.setZero(0, in.writerIndex()); // a set request's keys do not go back to the pool
+            }
             in.release();
         }
     }

@@ -1,5 +1,7 @@
 package io.wgate.server.uapi;
 
+import io.wgate.server.config.Redaction;
+
 /**
  * The framing of one UAPI connection ({@code protocol.md} §3), as a state machine over lines: an
  * operation line ({@code get=1} or {@code set=1}), for {@code set} the {@code key=value} lines, and a
@@ -11,6 +13,9 @@ package io.wgate.server.uapi;
  * the blank line and discarded, then the first error is answered, so the connection stays in step.
  * Unlike wireguard-go, a request cut off by end of stream is never applied, and a request larger than
  * the limit is refused ({@link UapiException#EIO}) and the connection closed.
+ *
+ * <p>Messages (for the log and the errors answered) name the line, the key and the problem, never a
+ * value ({@link Redaction}); a request dropped half-way has its keys wiped.
  *
  * <p>Pure: no I/O. Not thread-safe; one instance per connection.
  */
@@ -63,6 +68,11 @@ public final class UapiProtocol {
         return state != State.IDLE;
     }
 
+    /** The connection ended: a request in progress is dropped, and its keys wiped. */
+    public void abandon() {
+        reset();
+    }
+
     /** Takes the next line, without its {@code \n} (a trailing {@code \r} already stripped). */
     public Step onLine(String line) {
         requestBytes += line.length() + 1L;
@@ -99,9 +109,25 @@ public final class UapiProtocol {
             }
             default -> {
                 reset();
-                return new Close("invalid UAPI operation '" + SetRequestParser.printable(line) + "'", null);
+                return new Close("line 1: " + describeOperation(line) + " (want get=1 or set=1)", null);
             }
         }
+    }
+
+    /**
+     * What is wrong with an operation line, without its value: a request sent after a stray blank line
+     * arrives here as an operation ({@code private_key=...}), so the line may hold a key.
+     */
+    private static String describeOperation(String line) {
+        int equals = line.indexOf('=');
+        if (equals < 0) {
+            return "not an operation (no '=' in " + line.length() + " characters)";
+        }
+        String key = line.substring(0, equals);
+        if (key.equals("get") || key.equals("set")) {
+            return "unsupported version of operation '" + key + "'";
+        }
+        return "unknown operation " + Redaction.name(key, SetRequestParser::isKey);
     }
 
     private Step endOfGet(String line) {
@@ -116,6 +142,7 @@ public final class UapiProtocol {
     private Step setLine(String line) {
         if (line.isEmpty()) {
             UapiRequest.Set request = parser.finish();
+            parser = null; // the request holds the keys now: its runner wipes them
             reset();
             return new Run(request);
         }
@@ -123,6 +150,7 @@ public final class UapiProtocol {
             parser.accept(line);
         } catch (UapiException e) {
             firstError = e;
+            parser.wipe();
             parser = null;
             state = State.SET_DISCARD;
         }
@@ -140,6 +168,9 @@ public final class UapiProtocol {
 
     private void reset() {
         state = State.IDLE;
+        if (parser != null) {
+            parser.wipe(); // a request cut off, or too large: its keys are dropped
+        }
         parser = null;
         firstError = null;
         requestBytes = 0;

@@ -1,5 +1,6 @@
 package io.wgate.server.uapi;
 
+import io.wgate.server.config.WgKey;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,6 +23,14 @@ public sealed interface UapiRequest {
         public Set {
             Objects.requireNonNull(device, "device");
             peers = List.copyOf(peers);
+        }
+
+        /** Wipes the private and preshared keys of the request, once it was applied or refused. */
+        public void wipeKeys() {
+            device.privateKey().ifPresent(WgKey::wipe);
+            for (PeerUpdate peer : peers) {
+                peer.presharedKey().ifPresent(WgKey::wipe);
+            }
         }
     }
 }

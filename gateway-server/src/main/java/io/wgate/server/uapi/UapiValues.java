@@ -19,8 +19,9 @@ import java.util.Optional;
  * them ({@code device/uapi.go}: Go's {@code hex}, {@code strconv.ParseUint}, {@code netip}) and
  * printed as it prints them. Never resolves host names: {@code wg} resolves them before it writes.
  *
- * <p>Parse methods throw {@link IllegalArgumentException} with a message that never echoes key material;
- * the caller adds the line and key.
+ * <p>Parse methods throw {@link IllegalArgumentException} with a message that says what is wrong and never
+ * echoes the value (a key pasted on the wrong line must not reach the log); the caller adds the line and
+ * key.
  */
 public final class UapiValues {
 
@@ -66,17 +67,20 @@ public final class UapiValues {
 
     /** A decimal number in {@code 0..max}: digits only, as {@code strconv.ParseUint(s, 10, bits)}. */
     public static long parseUnsigned(String value, long max) {
-        if (value.isEmpty() || value.length() > 20) {
-            throw new IllegalArgumentException("'" + value + "' is not a decimal number");
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("empty (want a decimal number)");
+        }
+        if (value.length() > 20) {
+            throw new IllegalArgumentException("not a decimal number (" + value.length() + " characters)");
         }
         long result = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < '0' || c > '9') {
-                throw new IllegalArgumentException("'" + value + "' is not a decimal number");
+                throw new IllegalArgumentException("not a decimal number (character " + (i + 1) + " is not a digit)");
             }
             if (result > (max - (c - '0')) / 10) {
-                throw new IllegalArgumentException(value + " is out of range 0.." + max);
+                throw new IllegalArgumentException("out of range 0.." + max);
             }
             result = result * 10 + (c - '0');
         }
@@ -102,37 +106,40 @@ public final class UapiValues {
         String port;
         if (value.startsWith("[")) {
             int close = value.indexOf(']');
-            if (close < 0 || close + 1 >= value.length() || value.charAt(close + 1) != ':') {
-                throw new IllegalArgumentException("'" + value + "' is not [IPv6]:port");
+            if (close < 0) {
+                throw new IllegalArgumentException("no ']' after '[' (want [IPv6]:port)");
+            }
+            if (close + 1 >= value.length() || value.charAt(close + 1) != ':') {
+                throw new IllegalArgumentException("no port after ']' (want [IPv6]:port)");
             }
             host = value.substring(1, close);
             port = value.substring(close + 2);
-            return new InetSocketAddress(parseIpv6WithZone(host, value), parsePort(port, value));
+            return new InetSocketAddress(parseIpv6WithZone(host), parsePort(port));
         }
         int colon = value.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("'" + value + "' has no port (want address:port)");
+            throw new IllegalArgumentException("no port (want address:port)");
         }
         host = value.substring(0, colon);
         port = value.substring(colon + 1);
         Inet4Address address = IpLiteral.parseIpv4(host).orElseThrow(() -> new IllegalArgumentException(
-                "'" + value + "' is not IPv4:port or [IPv6]:port (host names are not resolved here)"));
-        return new InetSocketAddress(address, parsePort(port, value));
+                "the address is not IPv4 (want IPv4:port or [IPv6]:port; host names are not resolved here)"));
+        return new InetSocketAddress(address, parsePort(port));
     }
 
-    private static int parsePort(String port, String value) {
+    private static int parsePort(String port) {
         try {
             return parseU16(port);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad port in '" + value + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("port: " + e.getMessage(), e);
         }
     }
 
-    private static Inet6Address parseIpv6WithZone(String host, String value) {
+    private static Inet6Address parseIpv6WithZone(String host) {
         int percent = host.indexOf('%');
         String literal = percent < 0 ? host : host.substring(0, percent);
         Inet6Address address = IpLiteral.parseIpv6(literal).orElseThrow(
-                () -> new IllegalArgumentException("'" + value + "' does not hold an IPv6 address in brackets"));
+                () -> new IllegalArgumentException("no IPv6 address in the brackets"));
         if (percent < 0) {
             return address;
         }
@@ -143,11 +150,12 @@ public final class UapiValues {
             }
             NetworkInterface nif = zone.isEmpty() ? null : NetworkInterface.getByName(zone);
             if (nif == null || nif.getIndex() <= 0) {
-                throw new IllegalArgumentException("zone '" + zone + "' of '" + value + "' is not a local interface");
+                throw new IllegalArgumentException("the zone is not a local interface");
             }
             return Inet6Address.getByAddress(null, address.getAddress(), nif.getIndex());
         } catch (UnknownHostException | SocketException e) {
-            throw new IllegalArgumentException("zone '" + zone + "' of '" + value + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("the zone cannot be looked up (" + e.getClass().getSimpleName() + ")",
+                    e);
         }
     }
 
@@ -218,24 +226,23 @@ public final class UapiValues {
     public static Prefix parsePrefix(String value) {
         int slash = value.indexOf('/');
         if (slash < 0) {
-            throw new IllegalArgumentException("'" + value + "' is not address/prefix-length");
+            throw new IllegalArgumentException("no prefix length (want address/prefix-length)");
         }
         String host = value.substring(0, slash);
         String length = value.substring(slash + 1);
         Optional<? extends InetAddress> address = IpLiteral.parse(host);
         if (address.isEmpty()) {
-            throw new IllegalArgumentException("'" + host + "' in '" + value + "' is not an IP address");
+            throw new IllegalArgumentException("the address is not an IP address (want address/prefix-length)");
         }
         byte[] bytes = address.get().getAddress();
         int maxBits = bytes.length * Byte.SIZE;
         if (length.isEmpty() || length.length() > 3 || (length.length() > 1 && length.charAt(0) == '0')
                 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException("prefix length '" + length + "' in '" + value + "' is not a number");
+            throw new IllegalArgumentException("the prefix length is not a number");
         }
         int cidr = Integer.parseInt(length);
         if (cidr > maxBits) {
-            throw new IllegalArgumentException("prefix length " + cidr + " in '" + value + "' is out of range 0.."
-                    + maxBits);
+            throw new IllegalArgumentException("prefix length out of range 0.." + maxBits);
         }
         return new Prefix(bytes, cidr);
     }

@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,5 +31,20 @@ class RunFilesTest {
         assertTrue(runFiles.removeStalePid("wgt-rf1"));
         assertFalse(Files.exists(runFiles.pidFile("wgt-rf1")));
         assertFalse(runFiles.removeStalePid("wgt-rf1"));
+    }
+
+    @Test
+    void theLogAndItsDirectoryAreOnlyTheOwners(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        RunFiles runFiles = new RunFiles(dir);
+        runFiles.prepareLog("wgt-rf2");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runFiles.logFile("wgt-rf2"))));
+
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(runFiles.logFile("wgt-rf2"), PosixFilePermissions.fromString("rw-r--r--"));
+        runFiles.prepareLog("wgt-rf2");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runFiles.logFile("wgt-rf2"))));
     }
 }

@@ -13,9 +13,25 @@ final class TestKeys {
     private TestKeys() {
     }
 
-    /** Replaces {@code @PRIV@}, {@code @OWNPUB@}, {@code @PUB@}, {@code @PUB2@}, {@code @PSK@}. */
+    /**
+     * Replaces {@code @PRIV@}, {@code @OWNPUB@}, {@code @PUB@}, {@code @PUB2@}, {@code @PSK@}, and the secret keys
+     * in other encodings: {@code @PRIVHEX@}, {@code @PSKHEX@} (lowercase hex), {@code @PRIVURL@} (URL-safe base64
+     * without padding).
+     */
     static String fill(String template) {
-        return template.replace("@PRIV@", MAIN_PRIVATE).replace("@OWNPUB@", MAIN_PUBLIC)
+        WgKey main = WgKey.parseBase64(MAIN_PRIVATE).orElseThrow();
+        WgKey psk = WgKey.parseBase64(PRESHARED).orElseThrow();
+        return template.replace("@PRIVHEX@", main.toHex()).replace("@PSKHEX@", psk.toHex())
+                .replace("@PRIVURL@", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(main.bytes()))
+                .replace("@PRIV@", MAIN_PRIVATE).replace("@OWNPUB@", MAIN_PUBLIC)
                 .replace("@PUB2@", OTHER_PUBLIC).replace("@PUB@", SATELLITE_PUBLIC).replace("@PSK@", PRESHARED);
+    }
+
+    /** A search for the secret keys of the example files ({@link #MAIN_PRIVATE}, {@link #PRESHARED}, ...). */
+    static KeyMaterialSearch secrets() {
+        return new KeyMaterialSearch()
+                .secret("main private key", WgKey.parseBase64(MAIN_PRIVATE).orElseThrow())
+                .secret("satellite private key", WgKey.parseBase64(SATELLITE_PRIVATE).orElseThrow())
+                .secret("preshared key", WgKey.parseBase64(PRESHARED).orElseThrow());
     }
 }

@@ -67,4 +67,13 @@ class WgKeyTest {
         assertFalse(WgKey.parseBase64(TestKeys.MAIN_PUBLIC).orElseThrow().isZero());
         assertThrows(IllegalArgumentException.class, () -> WgKey.of(new byte[31]));
     }
+
+    @Test
+    void wipeZeroesTheKeyBytes() {
+        WgKey k = WgKey.parseBase64(TestKeys.MAIN_PRIVATE).orElseThrow();
+        k.wipe();
+        assertTrue(k.isZero());
+        assertArrayEquals(new byte[32], k.bytes());
+        assertEquals(WgKey.of(new byte[32]), k);
+    }
 }

@@ -1,6 +1,7 @@
 package io.wgate.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
@@ -19,6 +20,7 @@ class WgQuickConfigFuzzTest {
 
     /** Far above any real config; keeps one input's work small. */
     private static final int MAX_INPUT_BYTES = 64 << 10;
+    private static final KeyMaterialSearch SECRETS = TestKeys.secrets();
 
     @FuzzTest(maxDuration = "60s")
     @DictionaryEntries({"[Interface]", "[Peer]", "PrivateKey = " + TestKeys.MAIN_PRIVATE,
@@ -38,6 +40,7 @@ class WgQuickConfigFuzzTest {
         try {
             first = WgQuickConfig.parse("wg0.conf", lines);
         } catch (ConfigException e) {
+            assertTrue(SECRETS.isClean(e.getMessage()), "key material in: " + e.getMessage());
             return;
         }
         String written = first.toWgQuickString();

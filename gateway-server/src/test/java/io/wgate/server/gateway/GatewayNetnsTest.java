@@ -1,10 +1,12 @@
 package io.wgate.server.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wgate.crypto.Bytes;
 import io.wgate.server.config.InterfaceAddress;
 import io.wgate.server.config.WgQuickConfig;
 import io.wgate.server.net.CommandResult;
@@ -201,6 +203,24 @@ class GatewayNetnsTest {
         assertEquals(0, gateway.fwMark());
         assertEquals(List.of("none"), udpSocketMarks(ns, gateway.listenPort()));
         assertEquals("", ns.exec("nft", "list", "tables"));
+    }
+
+    @Test
+    void theConfigsKeysAreWipedOnceTheEngineHasThemAndTheEnginesAtClose() throws Exception {
+        WgQuickConfig config = TestGateways.mainOffice(name, List.of());
+        byte[] privateKey = config.iface().privateKey().bytes();
+        assertTrue(config.peers().getFirst().presharedKey().isPresent(), "the example has a preshared key");
+        Gateway gateway = gateway(config, TransportKind.EPOLL);
+        assertEquals(null, startInNamespace(gateway).get(60, TimeUnit.SECONDS));
+
+        assertTrue(config.iface().privateKey().isZero(), "the config's copy is wiped");
+        assertTrue(config.peers().getFirst().presharedKey().orElseThrow().isZero());
+        assertArrayEquals(privateKey, gateway.onLoop(() -> gateway.engine().privateKey()), "the engine has it");
+        assertFalse(gateway.onLoop(() -> Bytes.isAllZero(gateway.engine().peers().getFirst().handshake().presharedKey())));
+
+        gateway.close();
+        assertArrayEquals(new byte[32], gateway.engine().privateKey(), "the engine's is wiped at close");
+        assertArrayEquals(new byte[32], gateway.engine().peers().getFirst().handshake().presharedKey());
     }
 
     /**

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wgate.core.route.Prefix;
 import io.wgate.server.config.Hooks;
 import io.wgate.server.config.InterfaceAddress;
+import io.wgate.server.config.KeyMaterialSearch;
 import io.wgate.server.config.RouteTable;
+import io.wgate.server.config.WgKey;
 import io.wgate.server.config.WgQuickConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -468,4 +470,58 @@ class LinkSetupTest {
         assertFalse(Files.exists(stateDir.resolve("wg0.state")));
     }
 
+
+    @Test
+    void hooksRunAsWrittenButKeysInTheirCommandsAndOutputNeverReachTheLogOrTheError() throws Exception {
+        WgKey key = WgKey.parseBase64("qGLNAoT7E+upkvmo6m4Pdrq+08nn4jYURUqhloIpRn8=").orElseThrow();
+        KeyMaterialSearch search = KeyMaterialSearch.of("private key", key);
+        List<List<String>> ran = new ArrayList<>();
+        CommandRunner runner = command -> {
+            ran.add(command);
+            String script = command.getLast();
+            if (script.startsWith("wg showconf")) {
+                return new CommandResult(command, 0, "[Interface]\nPrivateKey = " + key.toBase64() + "\n", "");
+            }
+            if (script.startsWith("false")) {
+                return new CommandResult(command, 1, "", "bad key " + key.toHex().toUpperCase() + "\n");
+            }
+            return CommandResult.ok(command, "");
+        };
+        Hooks hooks = new Hooks(List.of("wg set %i private-key <(echo " + key.toBase64() + ")", "wg showconf %i"),
+                List.of("false " + key.toHex()), List.of(), List.of());
+        LinkPlan plan = new LinkPlan("wg0", List.of(), OptionalInt.of(1420), RouteTable.OFF, 0, List.of(), List.of(),
+                hooks);
+        List<String> logged = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                logged.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(LinkSetup.class.getName());
+        logger.addHandler(handler);
+        IOException failure;
+        try {
+            failure = assertThrows(IOException.class, () -> new LinkSetup(runner, new NetStateStore(stateDir)).up(plan));
+        } finally {
+            logger.removeHandler(handler);
+        }
+
+        assertEquals(List.of("bash", "-c", "wg set wg0 private-key <(echo " + key.toBase64() + ")"), ran.getFirst(),
+                "the hook runs as written");
+        assertTrue(logged.contains("[#] bash -c 'wg set wg0 private-key <(echo (key material hidden))'"),
+                String.join("\n", logged));
+        assertTrue(logged.contains("PreUp wg0: PrivateKey = (key material hidden)"), String.join("\n", logged));
+        assertEquals("bash -c 'false (key material hidden)' failed (exit 1): bad key (key material hidden)",
+                failure.getMessage());
+        assertEquals(List.of(), search.find("log", String.join("\n", logged)));
+    }
 }

@@ -91,6 +91,7 @@ class GetResponseParserTest {
         UapiException e = assertThrows(UapiException.class,
                 () -> GetResponseParser.parse("wg0", List.of("listen_port=x", "errno=0")));
         assertEquals(UapiException.EPROTO, e.errno());
-        assertEquals("wg0: answer line 1: listen_port: 'x' is not a decimal number", e.getMessage());
+        assertEquals("wg0: answer line 1: listen_port: not a decimal number (character 1 is not a digit)",
+                e.getMessage());
     }
 }

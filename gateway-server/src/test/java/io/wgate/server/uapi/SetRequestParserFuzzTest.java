@@ -37,6 +37,7 @@ class SetRequestParserFuzzTest {
         } catch (UapiException e) {
             assertTrue(PARSE_ERRNOS.contains(e.errno()), e.errno() + ": " + e.getMessage());
             assertTrue(e.getMessage().startsWith("line "), e.getMessage());
+            assertTrue(FuzzKeys.SECRETS.isClean(e.getMessage()), "key material in: " + e.getMessage());
             return;
         }
         int sections = 0;

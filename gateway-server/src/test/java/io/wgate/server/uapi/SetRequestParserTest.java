@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wgate.core.route.Prefix;
+import io.wgate.server.config.KeyMaterialSearch;
 import io.wgate.server.config.WgKey;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +17,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SetRequestParserTest {
 
@@ -250,5 +253,95 @@ class SetRequestParserTest {
         UapiException e = assertThrows(UapiException.class, () -> SetRequestParser.parse(
                 "listen_port=1\npublic_key=" + PEER_A + "\nendpoint=nope\nallowed_ip=bad\n"));
         assertTrue(e.getMessage().startsWith("line 4: endpoint: "), e.getMessage());
+    }
+
+    // ---------------------------------------------------------------- no key material in any message
+
+    private static final WgKey SECRET = WgKey.of(HexFormat.of().parseHex(PRIV));
+    private static final KeyMaterialSearch SEARCH = KeyMaterialSearch.of("private key", SECRET);
+
+    /** The secret in every encoding it could be pasted in, and pieces of it. */
+    private static List<String> secretForms() {
+        List<String> forms = new ArrayList<>(KeyMaterialSearch.encodings(SECRET.bytes()).values());
+        forms.add(PRIV.substring(0, 20));
+        forms.add(SECRET.toBase64().substring(10, 30));
+        forms.add(PRIV + PRIV);
+        forms.add(" " + PRIV);
+        forms.add("-" + PRIV);
+        forms.add("[" + PRIV + "]:1");
+        forms.add("192.0.2.1:" + PRIV);
+        forms.add("10.0.0.0/" + PRIV);
+        forms.add(PRIV + "/8");
+        return forms;
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"private_key", "listen_port", "fwmark", "replace_peers", "public_key", "update_only",
+        "remove", "preshared_key", "endpoint", "persistent_keepalive_interval", "replace_allowed_ips", "allowed_ip",
+        "protocol_version", "frobnicate"})
+    void aKeyAsTheValueOfAnyKeyIsNeverEchoed(String key) {
+        int refused = 0;
+        for (String form : secretForms()) {
+            for (String body : List.of(key + "=" + form + "\n", "public_key=" + PEER_A + "\n" + key + "=" + form + "\n")) {
+                try {
+                    SetRequestParser.parse(body).wipeKeys();
+                } catch (UapiException e) {
+                    refused++;
+                    assertTrue(e.getMessage().matches("line [23]: .*"), e.getMessage());
+                    assertEquals(List.of(), SEARCH.find(key, e.getMessage()), e.getMessage());
+                }
+            }
+        }
+        assertTrue(refused >= secretForms().size(), key + ": only " + refused + " refused");
+    }
+
+    @Test
+    void anUnknownKeyIsNamedOnlyWhenItLooksLikeAShortName() throws Exception {
+        assertEquals("line 2: unknown device key (64 characters, not shown)", assertThrows(UapiException.class,
+                () -> SetRequestParser.parse(PRIV + "=1\n")).getMessage());
+        assertEquals("line 3: unknown peer key (43 characters, not shown)", assertThrows(UapiException.class,
+                () -> SetRequestParser.parse("public_key=" + PEER_A + "\n" + SECRET.toBase64() + "=\n")).getMessage());
+        assertEquals("line 2: unknown device key 'frobnicate'", assertThrows(UapiException.class,
+                () -> SetRequestParser.parse("frobnicate=" + PRIV + "\n")).getMessage());
+        assertEquals("line 3: unknown peer key 'replace_peers' (device keys must come before the first public_key)",
+                assertThrows(UapiException.class, () -> SetRequestParser.parse("public_key=" + PEER_A
+                        + "\nreplace_peers=true\n")).getMessage());
+    }
+
+    @Test
+    void messagesSayTheLineTheKeyAndTheProblem() {
+        assertEquals("line 3: endpoint: no port (want address:port)", assertThrows(UapiException.class,
+                () -> SetRequestParser.parse("public_key=" + PEER_A + "\nendpoint=192.0.2.1\n")).getMessage());
+        assertEquals("line 5: allowed_ip: prefix length out of range 0..32", assertThrows(UapiException.class,
+                () -> SetRequestParser.parse("listen_port=1\npublic_key=" + PEER_A
+                        + "\nallowed_ip=10.0.0.0/8\nallowed_ip=10.0.0.0/33\n")).getMessage());
+        assertEquals("line 2: listen_port: out of range 0..65535", assertThrows(UapiException.class,
+                () -> SetRequestParser.parse("listen_port=65536\n")).getMessage());
+        assertEquals("line 2: replace_peers: the only valid value is 'true'", assertThrows(UapiException.class,
+                () -> SetRequestParser.parse("replace_peers=" + PRIV + "\n")).getMessage());
+    }
+
+    @Test
+    void wipingARequestZeroesItsPrivateAndPresharedKeys() throws Exception {
+        UapiRequest.Set set = SetRequestParser.parse("private_key=" + PRIV + "\npublic_key=" + PEER_A
+                + "\npreshared_key=" + PSK + "\n");
+        set.wipeKeys();
+        assertTrue(set.device().privateKey().orElseThrow().isZero());
+        assertTrue(set.peers().getFirst().presharedKey().orElseThrow().isZero());
+        assertEquals(PEER_A, set.peers().getFirst().publicKey().toHex(), "public keys stay");
+    }
+
+    @Test
+    void aParserDroppedHalfWayWipesWhatItRead() throws Exception {
+        SetRequestParser parser = new SetRequestParser();
+        parser.accept("private_key=" + PRIV);
+        parser.accept("public_key=" + PEER_A);
+        parser.accept("preshared_key=" + PSK);
+        parser.accept("public_key=" + PEER_B);
+        parser.accept("preshared_key=" + PSK);
+        parser.wipe();
+        UapiRequest.Set set = parser.finish();
+        assertTrue(set.device().privateKey().orElseThrow().isZero());
+        assertTrue(set.peers().stream().allMatch(p -> p.presharedKey().orElseThrow().isZero()));
     }
 }

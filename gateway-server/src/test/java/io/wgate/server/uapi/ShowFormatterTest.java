@@ -3,6 +3,7 @@ package io.wgate.server.uapi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.wgate.core.route.Prefix;
+import io.wgate.server.config.KeyMaterialSearch;
 import io.wgate.server.config.WgKey;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -118,5 +119,18 @@ class ShowFormatterTest {
         assertEquals("Now", ShowFormatter.ago(NOW, NOW));
         assertEquals("(System clock wound backward; connection problems may ensue.)", ShowFormatter.ago(NOW + 1, NOW));
         assertEquals("2 seconds ago", ShowFormatter.ago(NOW - 2, NOW));
+    }
+
+    @Test
+    void neverShowsThePrivateOrPresharedKeyInAnyEncoding() {
+        WgKey privateKey = WgKey.of(TestEngines.privateKey(1));
+        WgKey psk = WgKey.of(TestEngines.privateKey(9));
+        KeyMaterialSearch secrets = new KeyMaterialSearch().secret("private key", privateKey).secret("psk", psk);
+        DeviceStatus status = device(List.of(peer(3, NOW - 5, 1, 2, 25, new InetSocketAddress("192.0.2.1", 51820),
+                psk, "10.0.0.0/24")));
+        String shown = ShowFormatter.formatAll(List.of(status, status), NOW);
+        assertEquals(List.of(), secrets.find("wgate show", shown), shown);
+        assertEquals(2, shown.split("private key: \\(hidden\\)", -1).length - 1, shown);
+        assertEquals(2, shown.split("preshared key: \\(hidden\\)", -1).length - 1, shown);
     }
 }

@@ -1,5 +1,6 @@
 package io.wgate.server.uapi;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -67,5 +68,15 @@ class UapiLineDecoderTest {
         });
         write("more\nlines\n");
         assertNull(channel.readInbound(), "nothing after an overlong line");
+    }
+
+    @Test
+    void zeroesWhatItReadBeforeReleasingIt() {
+        byte[] request = "set=1\nk=0123456789\npartial".getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuf in = Unpooled.wrappedBuffer(request);
+        channel.writeInbound(in);
+        assertEquals(0, in.refCnt());
+        assertEquals(List.of("set=1", "k=0123456789"), lines());
+        assertArrayEquals(new byte[request.length], request, "a key's bytes do not stay in the buffer");
     }
 }

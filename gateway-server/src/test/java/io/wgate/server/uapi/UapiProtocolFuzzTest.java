@@ -107,6 +107,7 @@ class UapiProtocolFuzzTest {
                     UapiException alone = assertThrows(UapiException.class, this::parseAlone);
                     assertEquals(alone.errno(), fail.error().errno());
                     assertEquals(alone.getMessage(), fail.error().getMessage());
+                    assertTrue(FuzzKeys.SECRETS.isClean(fail.error().getMessage()), fail.error().getMessage());
                 }
                 case UapiProtocol.Close close -> onClose(ctx, close);
             }
@@ -127,6 +128,7 @@ class UapiProtocolFuzzTest {
 
         private void onClose(ChannelHandlerContext ctx, UapiProtocol.Close close) {
             assertNotNull(close.reason());
+            assertTrue(FuzzKeys.SECRETS.isClean(close.reason()), close.reason());
             assertFalse(protocol.inRequest());
             if (close.error() != null) {
                 assertTrue(CLOSE_ERRNOS.contains(close.error().errno()), close.error().getMessage());

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wgate.server.config.KeyMaterialSearch;
+import io.wgate.server.config.WgKey;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -97,5 +99,40 @@ class UapiProtocolTest {
         feed("set=1");
         assertEquals(UapiException.EIO, protocol.onLineTooLong(4096).error().errno());
         assertFalse(protocol.inRequest());
+    }
+
+    // ---------------------------------------------------------------- no key material in the log
+
+    private static final String PRIV = TestEngines.privateHex(1);
+    private static final KeyMaterialSearch SEARCH = KeyMaterialSearch.of("private key",
+            WgKey.of(TestEngines.privateKey(1)));
+
+    @Test
+    void aStrayBlankLineBeforeAPrivateKeyClosesWithoutEchoingTheKey() {
+        assertInstanceOf(UapiProtocol.Run.class, feed("set=1", ""), "the blank line ends an empty set");
+        UapiProtocol.Close close = assertInstanceOf(UapiProtocol.Close.class, protocol.onLine("private_key=" + PRIV));
+        assertEquals("line 1: unknown operation 'private_key' (want get=1 or set=1)", close.reason());
+    }
+
+    @Test
+    void badOperationLinesAreDescribedWithoutTheirValue() {
+        assertEquals("line 1: unsupported version of operation 'set' (want get=1 or set=1)",
+                assertInstanceOf(UapiProtocol.Close.class, new UapiProtocol(1024).onLine("set=" + PRIV)).reason());
+        assertEquals("line 1: not an operation (no '=' in 64 characters) (want get=1 or set=1)",
+                assertInstanceOf(UapiProtocol.Close.class, new UapiProtocol(1024).onLine(PRIV)).reason());
+        assertEquals("line 1: unknown operation (64 characters, not shown) (want get=1 or set=1)",
+                assertInstanceOf(UapiProtocol.Close.class, new UapiProtocol(1024).onLine(PRIV + "=1")).reason());
+        assertEquals("line 1: unknown operation 'preshared_key' (want get=1 or set=1)",
+                assertInstanceOf(UapiProtocol.Close.class, new UapiProtocol(1024).onLine("preshared_key=" + PRIV))
+                        .reason());
+    }
+
+    @Test
+    void aFailedSetNeverEchoesTheValueOfItsFirstBadLine() {
+        UapiProtocol.Fail fail = assertInstanceOf(UapiProtocol.Fail.class,
+                feed("set=1", "listen_port=" + PRIV, "private_key=" + PRIV, ""));
+        assertEquals("line 2: listen_port: not a decimal number (64 characters)",
+                fail.error().getMessage());
+        assertTrue(SEARCH.isClean(fail.error().getMessage()));
     }
 }

@@ -89,4 +89,33 @@ class UapiValuesTest {
         assertEquals("::ffff:10.0.0.0/104", UapiValues.formatPrefix(mapped));
         assertEquals("2001:db8::/32", UapiValues.formatPrefix(UapiValues.parsePrefix("2001:db8:0:0::1/32")));
     }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            endpoint  | 192.0.2.1             | no port (want address:port)
+            endpoint  | [::1]                 | no port after ']' (want [IPv6]:port)
+            endpoint  | [::1:51820            | no ']' after '[' (want [IPv6]:port)
+            endpoint  | [192.0.2.1]:1         | no IPv6 address in the brackets
+            endpoint  | 192.0.2.1:x           | port: not a decimal number (character 1 is not a digit)
+            endpoint  | 192.0.2.1:70000       | port: out of range 0..65535
+            endpoint  | host.example:1        | the address is not IPv4 (want IPv4:port or [IPv6]:port; host names are not resolved here)
+            endpoint  | [fe80::1%nosuchif9]:1 | the zone is not a local interface
+            prefix    | 10.0.0.0              | no prefix length (want address/prefix-length)
+            prefix    | 10.0.0.0/33           | prefix length out of range 0..32
+            prefix    | fd00::/129            | prefix length out of range 0..128
+            prefix    | 10.0.0.0/08           | the prefix length is not a number
+            prefix    | lan/8                 | the address is not an IP address (want address/prefix-length)
+            number    | 12a                   | not a decimal number (character 3 is not a digit)
+            number    | 123456789012345678901 | not a decimal number (21 characters)
+            """)
+    void messagesSayWhatIsWrongWithoutTheValue(String kind, String value, String message) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+            switch (kind) {
+                case "endpoint" -> UapiValues.parseEndpoint(value);
+                case "prefix" -> UapiValues.parsePrefix(value);
+                default -> UapiValues.parseU16(value);
+            }
+        });
+        assertEquals(message, e.getMessage());
+    }
 }

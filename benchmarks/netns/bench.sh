@@ -12,8 +12,9 @@
 # Each round brings up every selected pair in turn, runs the tests and takes the pair down again, so the
 # pairs alternate (A B C A B C ...) and their ratio is measured under the same machine conditions.
 #
-# Tests, in this order for each pair, after the handshake and an unrecorded warm-up (one TCP stream):
-#   ping    RTT on the idle tunnel: ping -c 50 -i 0.015 (avg/min/max/mdev). When tcp1 runs too, the same
+# Tests, in this order for each pair, after the handshake and an unrecorded warm-up (one TCP stream, then
+# 500 pings per warm-up second at 2 ms: a JIT-compiled daemon has then seen small packets as well as bulk):
+#   ping    RTT on the idle tunnel: ping -c 200 -i 0.015 (median, p90, avg, min, max). When tcp1 runs too, the same
 #           ping also runs during tcp1, from 1 s after its start until 1 s before its end: RTT under load.
 #   tcp1    iperf3, one TCP stream: receiver Mbit/s (end.sum_received), retransmits (end.sum_sent).
 #   tcp4    iperf3 -P 4: the same figures.
@@ -28,8 +29,9 @@
 #   -p, --pairs LIST         BENCH_PAIRS     comma-separated, run in that order (default wgate,wggo,mixed)
 #   -T, --tests LIST         BENCH_TESTS     comma-separated subset of tcp1,tcp4,udp,ping (default all)
 #   -u, --udp-rate RATE      BENCH_UDP_RATE  offered UDP rate, iperf3 -b (default 1G)
-#   -w, --warmup N           BENCH_WARMUP    seconds of unrecorded TCP before each pair's tests, 0 for
-#                                            none (default 2)
+#   -w, --warmup N           BENCH_WARMUP    seconds of unrecorded TCP (and N * 500 pings) before each
+#                                            pair's tests, 0 for none (default 8: the JVM's JIT compiles
+#                                            wgate's data path in the first seconds of traffic)
 #   -o, --out FILE           BENCH_OUT       the JSON file (default benchmarks/netns/results/
 #                                            bench-<UTC time>.json); the Markdown goes beside it (.md)
 #   -g, --wireguard-go PATH  WIREGUARD_GO    the wireguard-go binary (default: wireguard-go on PATH)
@@ -75,7 +77,7 @@ test_seconds=${BENCH_SECONDS:-10}
 pairs=${BENCH_PAIRS:-wgate,wggo,mixed}
 tests=${BENCH_TESTS:-tcp1,tcp4,udp,ping}
 udp_rate=${BENCH_UDP_RATE:-1G}
-warmup=${BENCH_WARMUP:-2}
+warmup=${BENCH_WARMUP:-8}
 out=${BENCH_OUT:-}
 wggo=${WIREGUARD_GO:-}
 wgate_env=${WGATE_ENV:-}
@@ -386,6 +388,13 @@ ping_stats() { # prefix file: records sent, received, loss and the rtt figures o
     record "$ping_test" "${prefix}avg_ms" "$avg"
     record "$ping_test" "${prefix}max_ms" "$max"
     record "$ping_test" "${prefix}mdev_ms" "${mdev:-null}"
+    # median and 90th percentile from the per-reply lines (a -q run has none: null)
+    local percentiles
+    percentiles=$(sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' "$file" | sort -g | awk '{ v[NR] = $1 }
+        END { if (NR == 0) print "null null"; else printf "%.3f %.3f\n", v[int((NR + 1) / 2)], v[int(NR * 0.9 + 0.999)] }')
+    read -r median p90 <<<"$percentiles"
+    record "$ping_test" "${prefix}median_ms" "$median"
+    record "$ping_test" "${prefix}p90_ms" "$p90"
     [[ -n $rtt ]]
 }
 
@@ -507,13 +516,15 @@ for round in $(seq "$rounds"); do
         fi
         if ((warmup > 0)); then
             run_iperf "$warmup" "$work/warmup.json" || say "WARNING: $pair round $round: the warm-up failed"
+            # small packets too: a JIT-compiled daemon has then seen the idle ping's code paths as well as bulk TCP
+            ip netns exec "$ns_a" ping -q -c $((warmup * 500)) -i 0.002 172.16.1.2 >/dev/null 2>&1 || true
             sleep 1
         fi
         if selected ping; then
             ping_test=ping
-            ip netns exec "$ns_a" ping -q -c 50 -i 0.015 172.16.1.2 >"$work/ping-idle.txt" 2>&1 || true
+            ip netns exec "$ns_a" ping -c 200 -i 0.015 172.16.1.2 >"$work/ping-idle.txt" 2>&1 || true
             if ping_stats "" "$work/ping-idle.txt"; then
-                say "  ping idle: avg $(sed -n 's|^.*= [0-9.]*/\([0-9.]*\)/.*|\1|p' "$work/ping-idle.txt") ms"
+                say "  ping idle: median $(got ping median_ms) ms, avg $(got ping avg_ms) ms"
             else
                 say "WARNING: $pair round $round: no answer to the idle ping"
                 failures=$((failures + 1))
@@ -565,11 +576,11 @@ report() { # md|json
         nt = split("ping tcp1 tcp4 udp", T, " ")
         if (mode == "json") { json(); exit }
         # Per-test tables.
-        title["ping"] = "Ping RTT on the idle tunnel (ping -c 50 -i 0.015)"
+        title["ping"] = "Ping RTT on the idle tunnel (ping -c 200 -i 0.015)"
         title["tcp1"] = "One TCP stream (iperf3, " seconds " s)"
         title["tcp4"] = "Four TCP streams (iperf3 -P 4, " seconds " s)"
         title["udp"] = "UDP, 1380-byte datagrams offered at " rate "bit/s (iperf3 -u -l 1380 -b " rate ", " seconds " s)"
-        cols["ping"] = "avg_ms:avg ms:%.3f;min_ms:min ms:%.3f;max_ms:max ms:%.3f;mdev_ms:mdev ms:%.3f;loss_percent:lost %:%.0f"
+        cols["ping"] = "median_ms:median ms:%.3f;p90_ms:p90 ms:%.3f;avg_ms:avg ms:%.3f;min_ms:min ms:%.3f;max_ms:max ms:%.3f;loss_percent:lost %:%.0f"
         cols["tcp1"] = "mbps:Mbit/s:%.0f;retransmits:retransmits:%d;ping_load_avg_ms:ping under load avg ms:%.3f;ping_load_max_ms:ping under load max ms:%.3f;cpu_a_s_per_gb:CPU s/GB A:%.2f;cpu_b_s_per_gb:CPU s/GB B:%.2f"
         cols["tcp4"] = "mbps:Mbit/s:%.0f;retransmits:retransmits:%d;cpu_a_s_per_gb:CPU s/GB A:%.2f;cpu_b_s_per_gb:CPU s/GB B:%.2f"
         cols["udp"] = "mbps:Mbit/s received:%.0f;sent_mbps:Mbit/s sent:%.0f;LOST:lost / total:%s;loss_percent:loss %:%.2f;cpu_a_s_per_gb:CPU s/GB A:%.2f;cpu_b_s_per_gb:CPU s/GB B:%.2f"
@@ -606,7 +617,7 @@ report() { # md|json
         # Summary: medians per pair.
         print "### Summary: medians over the rounds"
         print ""
-        S = "tcp1:mbps:tcp1 Mbit/s:%.0f;tcp4:mbps:tcp4 Mbit/s:%.0f;udp:mbps:UDP Mbit/s:%.0f;udp:loss_percent:UDP loss %:%.2f;ping:avg_ms:ping idle avg ms:%.3f;tcp1:ping_load_avg_ms:ping under load avg ms:%.3f"
+        S = "tcp1:mbps:tcp1 Mbit/s:%.0f;tcp4:mbps:tcp4 Mbit/s:%.0f;udp:mbps:UDP Mbit/s:%.0f;udp:loss_percent:UDP loss %:%.2f;ping:median_ms:ping idle median ms:%.3f;ping:avg_ms:ping idle avg ms:%.3f;tcp1:ping_load_avg_ms:ping under load avg ms:%.3f"
         summary_table(S)
         S = "tcp1:cpu_a_s_per_gb:tcp1 CPU s/GB A:%.2f;tcp1:cpu_b_s_per_gb:tcp1 CPU s/GB B:%.2f;tcp4:cpu_a_s_per_gb:tcp4 CPU s/GB A:%.2f;tcp4:cpu_b_s_per_gb:tcp4 CPU s/GB B:%.2f;udp:cpu_a_s_per_gb:UDP CPU s/GB A:%.2f;udp:cpu_b_s_per_gb:UDP CPU s/GB B:%.2f"
         summary_table(S)

@@ -38,6 +38,8 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     private volatile int tailroom = DEFAULT_TAILROOM;
     private volatile int maxPacketsPerRead = DEFAULT_MAX_PACKETS_PER_READ;
     private volatile IntUnaryOperator segmentTailroom;
+    /** {@link #segmentTailroom(int)} as a function, made once (a method reference per packet would allocate). */
+    private final IntUnaryOperator segmentTailroomOfLength = this::segmentTailroom;
 
     TunChannelConfig(TunChannel channel) {
         super(channel);
@@ -96,6 +98,11 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     public int segmentTailroom(int packetLength) {
         IntUnaryOperator function = segmentTailroom;
         return function == null ? tailroom : function.applyAsInt(packetLength);
+    }
+
+    /** {@link #segmentTailroom(int)} as an {@link IntUnaryOperator}. */
+    IntUnaryOperator segmentTailroomFunction() {
+        return segmentTailroomOfLength;
     }
 
     /**

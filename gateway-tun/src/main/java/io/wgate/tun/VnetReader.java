@@ -100,7 +100,7 @@ final class VnetReader {
     private void firePlain(TunChannelConfig config, ChannelPipeline pipeline) {
         int headroom = config.getHeadroom();
         int length = splitter.segmentLength(0);
-        int size = slotSize(headroom, length, config::segmentTailroom);
+        int size = slotSize(headroom, length, config.segmentTailroomFunction());
         if (plainBatch == null || plainOffset + size > plainBatch.capacity()) {
             endOfBurst();
             plainBatch = config.getAllocator().directBuffer(Math.max(PLAIN_BATCH_BYTES, size));
@@ -132,13 +132,14 @@ final class VnetReader {
 
     private void fireSegments(TunChannelConfig config, ChannelPipeline pipeline) {
         int headroom = config.getHeadroom();
-        ByteBuf batch = segmentsInSlots(splitter, config.getAllocator(), headroom, config::segmentTailroom);
+        IntUnaryOperator tailroom = config.segmentTailroomFunction();
+        ByteBuf batch = segmentsInSlots(splitter, config.getAllocator(), headroom, tailroom);
         try {
             firing = batch;
             int slot = 0;
             for (int i = 0; i < splitter.segmentCount(); i++) {
                 int length = splitter.segmentLength(i);
-                int size = slotSize(headroom, length, config::segmentTailroom);
+                int size = slotSize(headroom, length, tailroom);
                 ByteBuf segment = batch.retainedSlice(slot, size);
                 segment.setIndex(headroom, headroom + length);
                 slot += size;

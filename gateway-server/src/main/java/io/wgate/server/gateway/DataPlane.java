@@ -115,7 +115,8 @@ final class DataPlane {
      * is off, and the UDP segmentation offloads on top unless {@code tun-uso} is off.
      */
     static TunOptions tunOptions(Offloads offloads) {
-        return TunOptions.DEFAULT.withVnetHeader(offloads.tun()).withUdpSegmentation(offloads.tun() && offloads.tunUso());
+        return TunOptions.DEFAULT.withVnetHeader(offloads.tun())
+                .withUdpSegmentation(offloads.tun() && offloads.tunUso());
     }
 
     /** Opens the UDP socket on {@code port} (0 = any) with {@code mark} (0 = none), outbox attached. */

@@ -17,7 +17,8 @@ import java.util.Optional;
  *
  * @param interfaceName interface and config base name
  * @param keys          this gateway's key pair
- * @param address       tunnel address with prefix length, for example {@code 172.16.1.1/24}
+ * @param address       tunnel address with prefix length, for example {@code 172.16.1.1/24}, or several as a
+ *                      wg-quick comma list ({@code 172.16.1.1/24, fd00:c::1/64})
  * @param mtu           tunnel MTU
  * @param listenPort    UDP port
  * @param peerPublicKey the other office's public key
@@ -35,9 +36,15 @@ public record OfficeConfig(String interfaceName, KeyPair keys, String address, i
         Objects.requireNonNull(endpoint, "endpoint");
     }
 
-    /** The prefixes other than the tunnel network: the far LANs the gateway routes into the tunnel. */
+    /** The tunnel addresses with their prefix lengths, one per entry of {@link #address()}. */
+    public List<String> addresses() {
+        return List.of(address.strip().split("\\s*,\\s*"));
+    }
+
+    /** The prefixes other than the tunnel networks: the far LANs the gateway routes into the tunnel. */
     public List<String> farLans() {
-        return allowedIps.stream().filter(p -> !p.equals(Addressing.TUNNEL_NET)).toList();
+        return allowedIps.stream()
+                .filter(p -> !p.equals(Addressing.TUNNEL_NET) && !p.equals(Addressing.TUNNEL_NET_V6)).toList();
     }
 
     /** The wg-quick file ({@code Table} left at {@code auto}, so the AllowedIPs become routes). */

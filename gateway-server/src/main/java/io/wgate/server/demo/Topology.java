@@ -1,16 +1,21 @@
 package io.wgate.server.demo;
 
 import static io.wgate.server.demo.Addressing.HOST_A;
+import static io.wgate.server.demo.Addressing.HOST_A_V6;
 import static io.wgate.server.demo.Addressing.HOST_B;
+import static io.wgate.server.demo.Addressing.HOST_B_V6;
 import static io.wgate.server.demo.Addressing.MAIN_LAN_GATEWAY;
+import static io.wgate.server.demo.Addressing.MAIN_LAN_GATEWAY_V6;
 import static io.wgate.server.demo.Addressing.MAIN_WAN;
 import static io.wgate.server.demo.Addressing.MAIN_WAN_ROUTER;
 import static io.wgate.server.demo.Addressing.SATELLITE_LAN_GATEWAY;
+import static io.wgate.server.demo.Addressing.SATELLITE_LAN_GATEWAY_V6;
 import static io.wgate.server.demo.Addressing.SATELLITE_ROAMED_ROUTER;
 import static io.wgate.server.demo.Addressing.SATELLITE_ROAMED_WAN;
 import static io.wgate.server.demo.Addressing.SATELLITE_WAN;
 import static io.wgate.server.demo.Addressing.SATELLITE_WAN_ROUTER;
 import static io.wgate.server.demo.Addressing.onLink;
+import static io.wgate.server.demo.Addressing.onLinkV6;
 
 import io.wgate.server.net.CommandResult;
 import java.io.IOException;
@@ -34,6 +39,11 @@ import java.util.List;
  * The routers (both gateways and the Internet router) forward IPv4. The Internet router knows only the
  * two WAN networks, so the LANs can reach each other only through the tunnel. Link names are local to
  * each namespace; nothing is created in the host's own namespace.
+ *
+ * <p>With IPv6 the two LANs get {@code fd00:a::/64} (Host A {@code ::2}, Main gateway {@code ::1}) and
+ * {@code fd00:b::/64} (Host B {@code ::2}, Satellite gateway {@code ::1}) as well, the hosts an IPv6 default
+ * route via their gateway, and both gateways forward IPv6; the Internet stays IPv4-only, so IPv6 crosses only
+ * inside the tunnel.
  */
 public final class Topology implements AutoCloseable {
 
@@ -41,21 +51,32 @@ public final class Topology implements AutoCloseable {
 
     private final Shell shell;
     private final SiteNames names;
+    private final boolean ipv6;
     private final List<String> created = new ArrayList<>();
     private boolean roamed;
 
-    private Topology(Shell shell, SiteNames names) {
+    private Topology(Shell shell, SiteNames names, boolean ipv6) {
         this.shell = shell;
         this.names = names;
+        this.ipv6 = ipv6;
     }
 
     /**
-     * Builds the network.
+     * Builds the network, IPv4 only.
      *
      * @throws IOException naming the command that failed and its error; whatever was built is removed again
      */
     public static Topology create(Shell shell, SiteNames names) throws IOException {
-        Topology topology = new Topology(shell, names);
+        return create(shell, names, false);
+    }
+
+    /**
+     * Builds the network, with IPv6 on the LANs too when {@code ipv6}.
+     *
+     * @throws IOException naming the command that failed and its error; whatever was built is removed again
+     */
+    public static Topology create(Shell shell, SiteNames names, boolean ipv6) throws IOException {
+        Topology topology = new Topology(shell, names, ipv6);
         try {
             topology.build();
             return topology;
@@ -88,20 +109,40 @@ public final class Topology implements AutoCloseable {
         shell.ipIn(names.satellite(), "route", "add", "default", "via", SATELLITE_WAN_ROUTER);
         shell.ipIn(names.hostB(), "route", "add", "default", "via", SATELLITE_LAN_GATEWAY);
         for (String router : List.of(names.main(), names.internet(), names.satellite())) {
-            enableForwarding(router);
+            enableForwarding(router, "/proc/sys/net/ipv4/ip_forward");
+        }
+        if (ipv6) {
+            addIpv6();
         }
     }
 
     /**
-     * {@code net.ipv4.ip_forward=1} in {@code ns}. Written through {@code /proc/sys} by a shell inside the
-     * namespace (the file shows the namespace of whoever opens it), since {@code sysctl} (procps) is not
+     * The LANs' IPv6 addresses (without duplicate address detection, so they are usable at once), the hosts'
+     * default routes and forwarding on the gateways.
+     */
+    private void addIpv6() throws IOException {
+        shell.ipIn(names.hostA(), "addr", "add", onLinkV6(HOST_A_V6), "dev", "lan0", "nodad");
+        shell.ipIn(names.main(), "addr", "add", onLinkV6(MAIN_LAN_GATEWAY_V6), "dev", "lan0", "nodad");
+        shell.ipIn(names.satellite(), "addr", "add", onLinkV6(SATELLITE_LAN_GATEWAY_V6), "dev", "lan0", "nodad");
+        shell.ipIn(names.hostB(), "addr", "add", onLinkV6(HOST_B_V6), "dev", "lan0", "nodad");
+        shell.ipIn(names.hostA(), "-6", "route", "add", "default", "via", MAIN_LAN_GATEWAY_V6);
+        shell.ipIn(names.hostB(), "-6", "route", "add", "default", "via", SATELLITE_LAN_GATEWAY_V6);
+        for (String router : List.of(names.main(), names.satellite())) {
+            enableForwarding(router, "/proc/sys/net/ipv6/conf/all/forwarding");
+        }
+    }
+
+    /**
+     * Writes 1 to the forwarding switch {@code file} ({@code net.ipv4.ip_forward} or
+     * {@code net.ipv6.conf.all.forwarding}) in {@code ns}. Written through {@code /proc/sys} by a shell inside
+     * the namespace (the file shows the namespace of whoever opens it), since {@code sysctl} (procps) is not
      * on every minimal system.
      */
-    private void enableForwarding(String ns) throws IOException {
-        shell.checkIn(Shell.DEFAULT_TIMEOUT, ns, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward");
-        String value = shell.checkIn(Shell.DEFAULT_TIMEOUT, ns, "cat", "/proc/sys/net/ipv4/ip_forward").stdout().strip();
+    private void enableForwarding(String ns, String file) throws IOException {
+        shell.checkIn(Shell.DEFAULT_TIMEOUT, ns, "sh", "-c", "echo 1 > " + file);
+        String value = shell.checkIn(Shell.DEFAULT_TIMEOUT, ns, "cat", file).stdout().strip();
         if (!value.equals("1")) {
-            throw new IOException("could not enable IPv4 forwarding in " + ns + " (ip_forward is " + value + ")");
+            throw new IOException("could not enable forwarding in " + ns + " (" + file + " is " + value + ")");
         }
     }
 
@@ -118,6 +159,11 @@ public final class Topology implements AutoCloseable {
     /** The names of this run. */
     public SiteNames names() {
         return names;
+    }
+
+    /** Whether the LANs have IPv6 too. */
+    public boolean ipv6() {
+        return ipv6;
     }
 
     /** The Satellite gateway's current public address. */

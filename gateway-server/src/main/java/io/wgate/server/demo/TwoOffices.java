@@ -2,13 +2,19 @@ package io.wgate.server.demo;
 
 import static io.wgate.server.demo.Addressing.LISTEN_PORT;
 import static io.wgate.server.demo.Addressing.MAIN_LAN;
+import static io.wgate.server.demo.Addressing.MAIN_LAN_V6;
 import static io.wgate.server.demo.Addressing.MAIN_TUNNEL;
+import static io.wgate.server.demo.Addressing.MAIN_TUNNEL_V6;
 import static io.wgate.server.demo.Addressing.MAIN_WAN;
+import static io.wgate.server.demo.Addressing.PREFIX_LENGTH_V6;
 import static io.wgate.server.demo.Addressing.SATELLITE_LAN;
+import static io.wgate.server.demo.Addressing.SATELLITE_LAN_V6;
 import static io.wgate.server.demo.Addressing.SATELLITE_TUNNEL;
+import static io.wgate.server.demo.Addressing.SATELLITE_TUNNEL_V6;
 import static io.wgate.server.demo.Addressing.SATELLITE_WAN;
 import static io.wgate.server.demo.Addressing.TUNNEL_MTU;
 import static io.wgate.server.demo.Addressing.TUNNEL_NET;
+import static io.wgate.server.demo.Addressing.TUNNEL_NET_V6;
 import static io.wgate.server.demo.Addressing.TUNNEL_PREFIX_LENGTH;
 
 import java.io.IOException;
@@ -50,13 +56,25 @@ public final class TwoOffices implements AutoCloseable {
      * @param satellite implementation on the Satellite Office gateway
      * @param endpoints which configs name the other office's address
      * @param runtime   java and the wgate jar
+     * @param ipv6      whether the LANs and the tunnel carry IPv6 too ({@link Topology}, {@link Addressing})
      */
-    public record Options(GatewayKind main, GatewayKind satellite, EndpointMode endpoints, JavaRuntime runtime) {
+    public record Options(GatewayKind main, GatewayKind satellite, EndpointMode endpoints, JavaRuntime runtime,
+                          boolean ipv6) {
         public Options {
             Objects.requireNonNull(main, "main");
             Objects.requireNonNull(satellite, "satellite");
             Objects.requireNonNull(endpoints, "endpoints");
             Objects.requireNonNull(runtime, "runtime");
+        }
+
+        /** IPv4 only, as the demo runs it. */
+        public Options(GatewayKind main, GatewayKind satellite, EndpointMode endpoints, JavaRuntime runtime) {
+            this(main, satellite, endpoints, runtime, false);
+        }
+
+        /** The same with IPv6 on the LANs and in the tunnel as well. */
+        public Options withIpv6() {
+            return new Options(main, satellite, endpoints, runtime, true);
         }
     }
 
@@ -81,14 +99,24 @@ public final class TwoOffices implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         KeyPair mainKeys = KeyPair.generate(random);
         KeyPair satelliteKeys = KeyPair.generate(random);
-        this.mainConfig = new OfficeConfig(names.mainInterface(), mainKeys, MAIN_TUNNEL + "/" + TUNNEL_PREFIX_LENGTH,
-                TUNNEL_MTU, LISTEN_PORT, satelliteKeys.publicKey(), List.of(TUNNEL_NET, SATELLITE_LAN),
+        boolean v6 = options.ipv6();
+        this.mainConfig = new OfficeConfig(names.mainInterface(), mainKeys,
+                tunnelAddress(MAIN_TUNNEL, MAIN_TUNNEL_V6, v6), TUNNEL_MTU, LISTEN_PORT, satelliteKeys.publicKey(),
+                v6 ? List.of(TUNNEL_NET, SATELLITE_LAN, TUNNEL_NET_V6, SATELLITE_LAN_V6)
+                        : List.of(TUNNEL_NET, SATELLITE_LAN),
                 options.endpoints() == EndpointMode.BOTH ? Optional.of(SATELLITE_WAN + ":" + LISTEN_PORT)
                         : Optional.empty());
         this.satelliteConfig = new OfficeConfig(names.satelliteInterface(), satelliteKeys,
-                SATELLITE_TUNNEL + "/" + TUNNEL_PREFIX_LENGTH, TUNNEL_MTU, LISTEN_PORT, mainKeys.publicKey(),
-                List.of(TUNNEL_NET, MAIN_LAN), Optional.of(MAIN_WAN + ":" + LISTEN_PORT));
+                tunnelAddress(SATELLITE_TUNNEL, SATELLITE_TUNNEL_V6, v6), TUNNEL_MTU, LISTEN_PORT,
+                mainKeys.publicKey(), v6 ? List.of(TUNNEL_NET, MAIN_LAN, TUNNEL_NET_V6, MAIN_LAN_V6)
+                        : List.of(TUNNEL_NET, MAIN_LAN), Optional.of(MAIN_WAN + ":" + LISTEN_PORT));
         this.shutdownHook = new Thread(this::close, "two-offices-cleanup");
+    }
+
+    /** A gateway's {@code Address} value: the IPv4 tunnel address, and the IPv6 one after it when {@code v6}. */
+    private static String tunnelAddress(String v4, String v6Address, boolean v6) {
+        String address = v4 + "/" + TUNNEL_PREFIX_LENGTH;
+        return v6 ? address + ", " + v6Address + "/" + PREFIX_LENGTH_V6 : address;
     }
 
     /**
@@ -104,7 +132,7 @@ public final class TwoOffices implements AutoCloseable {
         try {
             offices.mainConfig.writeTo(workDir);
             offices.satelliteConfig.writeTo(workDir);
-            offices.network = Topology.create(shell, offices.names);
+            offices.network = Topology.create(shell, offices.names, options.ipv6());
             return offices;
         } catch (IOException | RuntimeException e) {
             offices.close();

@@ -53,9 +53,10 @@ public final class WebServer implements AutoCloseable {
         return this;
     }
 
-    /** {@code http://address:port/path}. */
+    /** {@code http://address:port/path}, an IPv6 address in brackets ({@code http://[fd00:b::2]:8000/path}). */
     public String url(String path) {
-        return "http://" + address + ":" + port + "/" + path;
+        String host = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
+        return "http://" + host + ":" + port + "/" + path;
     }
 
     @Override

@@ -90,7 +90,9 @@ final class WireguardGoGateway extends ChildProcessGateway {
                 }
             }
         }
-        shell.ipIn(namespace, "addr", "add", config.address(), "dev", interfaceName);
+        for (String address : config.addresses()) {
+            shell.ipIn(namespace, "addr", "add", address, "dev", interfaceName);
+        }
         shell.ipIn(namespace, "link", "set", "dev", interfaceName, "mtu", Integer.toString(config.mtu()), "up");
         for (String lan : config.farLans()) {
             shell.ipIn(namespace, "route", "add", lan, "dev", interfaceName);

@@ -74,6 +74,18 @@ class OfficeConfigTest {
     }
 
     @Test
+    void withIpv6TooTheAddressesAreAListAndBothTunnelNetworksAreLeftOut() throws Exception {
+        OfficeConfig dual = new OfficeConfig("wgd0001-wgm", main, "172.16.1.1/24, fd00:c::1/64", 1420, 51820,
+                satellite.publicKey(), List.of("172.16.1.0/24", "192.168.1.0/24", "fd00:c::/64", "fd00:b::/64"),
+                Optional.empty());
+        assertEquals(List.of("172.16.1.1/24", "fd00:c::1/64"), dual.addresses());
+        assertEquals(List.of("172.16.1.1/24"), config.addresses());
+        assertEquals(List.of("192.168.1.0/24", "fd00:b::/64"), dual.farLans());
+        WgQuickConfig parsed = WgQuickConfig.parse("wgd0001-wgm.conf", dual.wgQuick().lines().toList());
+        assertEquals("[172.16.1.1/24, fd00:c::1/64]", parsed.iface().addresses().toString());
+    }
+
+    @Test
     void writesTheFileReadableByOwnerOnly() throws Exception {
         Path file = config.writeTo(dir);
         assertEquals(dir.resolve("wgd0001-wgm.conf"), file);

@@ -73,6 +73,22 @@ class TopologyIT {
     }
 
     @Test
+    void withIpv6TheHostsReachTheirGatewaysButNotEachOther() throws Exception {
+        assertEquals(List.of(), topology.remove());
+        topology = Topology.create(shell, SiteNames.random(), true);
+        assertTrue(topology.ipv6());
+        SiteNames n = topology.names();
+        Pinger pinger = ping.usesPing() ? ping : probe;
+        assertTrue(pinger.ping(n.hostA(), Addressing.MAIN_LAN_GATEWAY_V6, 1).allReplied());
+        assertTrue(pinger.ping(n.hostB(), Addressing.SATELLITE_LAN_GATEWAY_V6, 1).allReplied());
+        assertEquals(0, pinger.ping(n.hostA(), Addressing.HOST_B_V6, 1).received());
+        for (String gateway : List.of(n.main(), n.satellite())) {
+            assertEquals("1", shell.checkIn(Shell.DEFAULT_TIMEOUT, gateway, "cat",
+                    "/proc/sys/net/ipv6/conf/all/forwarding").stdout().strip(), gateway + " forwards IPv6");
+        }
+    }
+
+    @Test
     void roamingMovesTheSatelliteToItsNewAddress() throws Exception {
         SiteNames n = topology.names();
         assertEquals(SATELLITE_WAN, topology.satelliteWan());

@@ -27,6 +27,7 @@ public final class Executables {
             "wireguard-go", "wireguard-go",
             "ip", "iproute2",
             "iperf3", "iperf3",
+            "ethtool", "ethtool",
             "ping", "iputils-ping",
             "curl", "curl");
 

@@ -57,6 +57,7 @@ class ExecutablesTest {
         assertEquals("install wireguard-tools: apt-get install wireguard-tools", Executables.installHint("wg"));
         assertEquals("install wireguard-go: apt-get install wireguard-go", Executables.installHint("wireguard-go"));
         assertEquals("install iperf3: apt-get install iperf3", Executables.installHint("iperf3"));
+        assertEquals("install ethtool: apt-get install ethtool", Executables.installHint("ethtool"));
         assertEquals("install iputils-ping: apt-get install iputils-ping", Executables.installHint("ping"));
         assertEquals("install curl: apt-get install curl", Executables.installHint("curl"));
         assertEquals("install iproute2: apt-get install iproute2", Executables.installHint("ip"));

@@ -28,7 +28,9 @@ public final class Executables {
             "ip", "iproute2",
             "iperf3", "iperf3",
             "ping", "iputils-ping",
-            "curl", "curl");
+            "curl", "curl",
+            "prometheus", "prometheus",
+            "promtool", "prometheus");
 
     private Executables() {
     }

@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,13 +51,20 @@ public final class TwoOffices implements AutoCloseable {
      * @param satellite implementation on the Satellite Office gateway
      * @param endpoints which configs name the other office's address
      * @param runtime   java and the wgate jar
+     * @param wgateEnvironment extra environment of every wgate gateway (for example {@code WGATE_METRICS})
      */
-    public record Options(GatewayKind main, GatewayKind satellite, EndpointMode endpoints, JavaRuntime runtime) {
+    public record Options(GatewayKind main, GatewayKind satellite, EndpointMode endpoints, JavaRuntime runtime,
+                          Map<String, String> wgateEnvironment) {
         public Options {
             Objects.requireNonNull(main, "main");
             Objects.requireNonNull(satellite, "satellite");
             Objects.requireNonNull(endpoints, "endpoints");
             Objects.requireNonNull(runtime, "runtime");
+            wgateEnvironment = Map.copyOf(wgateEnvironment);
+        }
+
+        public Options(GatewayKind main, GatewayKind satellite, EndpointMode endpoints, JavaRuntime runtime) {
+            this(main, satellite, endpoints, runtime, Map.of());
         }
     }
 
@@ -165,7 +173,7 @@ public final class TwoOffices implements AutoCloseable {
         Path log = workDir.resolve(config.interfaceName() + "." + kind.label() + ".log");
         return switch (kind) {
             case WGATE -> WgateGateway.launch(shell, options.runtime(), office, namespace, config,
-                    workDir.resolve(config.interfaceName() + ".conf"), log);
+                    workDir.resolve(config.interfaceName() + ".conf"), log, options.wgateEnvironment());
             case WIREGUARD_GO -> WireguardGoGateway.launch(shell, office, namespace, config, workDir, log);
         };
     }

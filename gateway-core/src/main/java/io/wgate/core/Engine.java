@@ -40,6 +40,7 @@ public final class Engine {
 
     final EngineConfig config;
     final DropCounters drops = new DropCounters();
+    final EngineCounters counters = new EngineCounters();
     final PeerTable peers = new PeerTable();
     final AllowedIps<Peer> allowedIps = new AllowedIps<>();
     /** Receiver index to a {@link Peer} (its handshake in progress) or a {@link Keypair}. */
@@ -92,6 +93,7 @@ public final class Engine {
         }
         if (!handshakeQueue.offer(datagram, source)) {
             drops.count(DropReason.HANDSHAKE_QUEUE_FULL);
+            counters.countHandshakeFailure(DropReason.HANDSHAKE_QUEUE_FULL);
             datagram.release();
             return;
         }
@@ -172,6 +174,7 @@ public final class Engine {
             if (timers.handshakeAttempts() > Protocol.MAX_TIMER_HANDSHAKES) {
                 LOG.log(Level.WARNING, "{0} - Handshake did not complete after {1} attempts, giving up",
                         peer.name(), Protocol.MAX_TIMER_HANDSHAKES + 2);
+                counters.count(EngineEvent.HANDSHAKE_TIMED_OUT);
                 timers.cancel(PeerTimers.SEND_KEEPALIVE);
                 drops.count(DropReason.STAGED_PACKETS_EXPIRED, peer.staged().clear());
                 if (!timers.isPending(PeerTimers.ZERO_KEY_MATERIAL)) {
@@ -308,6 +311,7 @@ public final class Engine {
         zeroKeyMaterial(peer);
         peer.handshake().wipeKeys();
         peer.timers().cancelAll();
+        counters.retire(peer);
         peer.markRemoved();
     }
 
@@ -356,6 +360,19 @@ public final class Engine {
     /** Per-reason counts of discarded packets. */
     public DropCounters drops() {
         return drops;
+    }
+
+    /** Protocol events (handshakes, cookies, rekeys, roaming) and removed peers' traffic. */
+    public EngineCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Whether the engine is under load at {@code nowNanos} (the handshake queue is, or was less than a second ago,
+     * at an eighth of its capacity: handshakes then need a valid mac2 and are rate limited). Owner thread only.
+     */
+    public boolean isUnderLoad(long nowNanos) {
+        return handshakeQueue.isUnderLoad(nowNanos);
     }
 
     /** Handshake messages waiting for {@link #onTick}. */

@@ -45,21 +45,21 @@ final class HandshakeProcessor {
         // Evaluated for every handshake message, valid or not, so a flood of junk keeps us under load.
         boolean underLoad = engine.handshakeQueue.isUnderLoad(nowNanos);
         if (engine.identity == null) {
-            engine.drops.count(DropReason.NO_IDENTITY);
+            reject(DropReason.NO_IDENTITY);
             return;
         }
         if (!engine.cookieChecker.checkMac1(message, offset, length)) {
-            engine.drops.count(DropReason.INVALID_MAC1);
+            reject(DropReason.INVALID_MAC1);
             return;
         }
         if (underLoad) {
             if (!engine.cookieChecker.checkMac2(message, offset, length, source, nowNanos)) {
                 sendCookieReply(nowNanos, message, offset, length, source, out);
-                engine.drops.count(DropReason.COOKIE_REPLY_SENT);
+                engine.drops.count(DropReason.COOKIE_REPLY_SENT); // answered, not failed: see sendCookieReply
                 return;
             }
             if (!engine.rateLimiter.allow(nowNanos, source.getAddress())) {
-                engine.drops.count(DropReason.RATE_LIMITED);
+                reject(DropReason.RATE_LIMITED);
                 return;
             }
         }
@@ -77,22 +77,23 @@ final class HandshakeProcessor {
         initiation.wrap(message, offset);
         DropReason failure = Handshake.decryptInitiation(engine.identity, engine.config.aead(), initiation, decrypted);
         if (failure != null) {
-            engine.drops.count(failure);
+            reject(failure);
             return;
         }
         Peer peer = engine.peers.get(decrypted.remoteStatic());
         if (peer == null) {
             decrypted.clear();
-            engine.drops.count(DropReason.UNKNOWN_PEER);
+            reject(DropReason.UNKNOWN_PEER);
             return;
         }
         failure = peer.handshake().consumeInitiation(decrypted, engine.config.aead(), initiation, nowNanos);
         decrypted.clear(); // consumed or rejected: either way nothing of it stays here
         if (failure != null) {
-            engine.drops.count(failure);
+            reject(failure);
             return;
         }
         LOG.log(Level.DEBUG, "{0} - Received handshake initiation", peer.name());
+        engine.counters.count(EngineEvent.INITIATION_RECEIVED);
         authenticatedReceive(nowNanos, peer, source, length);
         sendResponse(nowNanos, peer, out);
         engine.noteDeadline(peer);
@@ -106,7 +107,7 @@ final class HandshakeProcessor {
         DropReason failure = peer.handshake().createResponse(engine.config.aead(), engine.config.entropy(), response);
         if (failure != null) {
             buf.release();
-            engine.drops.count(failure);
+            reject(failure);
             return;
         }
         peer.cookieGenerator().addMacs(buf, 0, Response.LENGTH, nowNanos);
@@ -114,6 +115,7 @@ final class HandshakeProcessor {
         peer.markHandshakeSent(nowNanos);
         LOG.log(Level.DEBUG, "{0} - Sending handshake response", peer.name());
         authenticatedSend(nowNanos, peer, buf, out);
+        engine.counters.count(EngineEvent.RESPONSE_SENT);
     }
 
     // ---------------------------------------------------------------- initiator
@@ -121,14 +123,16 @@ final class HandshakeProcessor {
     /**
      * Sends a new initiation to {@code peer} unless one (or a response) went out less than
      * REKEY_TIMEOUT ago. A non-retry resets the attempt counter (protocol.md §1.10).
+     *
+     * @return whether an initiation went out
      */
-    void sendInitiation(long nowNanos, Peer peer, boolean isRetry, Outbox out) {
+    boolean sendInitiation(long nowNanos, Peer peer, boolean isRetry, Outbox out) {
         if (!isRetry) {
             peer.timers().resetHandshakeAttempts();
         }
         if (peer.sentHandshakeWithin(nowNanos, Protocol.REKEY_TIMEOUT_NANOS)
                 || engine.identity == null || peer.endpoint() == null) {
-            return;
+            return false;
         }
         peer.markHandshakeSent(nowNanos);
         ByteBuf buf = engine.config.allocator().directBuffer(Initiation.LENGTH);
@@ -140,29 +144,32 @@ final class HandshakeProcessor {
         if (failure != null) {
             buf.release();
             engine.releaseHandshakeIndex(peer);
-            engine.drops.count(failure);
-            return;
+            reject(failure);
+            return false;
         }
         peer.cookieGenerator().addMacs(buf, 0, Initiation.LENGTH, nowNanos);
         LOG.log(Level.DEBUG, "{0} - Sending handshake initiation", peer.name());
         authenticatedSend(nowNanos, peer, buf, out);
+        engine.counters.count(EngineEvent.INITIATION_SENT);
         peer.timers().onHandshakeInitiated(nowNanos, engine.config.entropy());
         engine.noteDeadline(peer);
+        return true;
     }
 
     private void consumeResponse(long nowNanos, ByteBuf message, int offset, int length, InetSocketAddress source,
                                  Outbox out) {
         response.wrap(message, offset);
         if (!(engine.indices.get(response.receiverIndex()) instanceof Peer peer)) {
-            engine.drops.count(DropReason.UNKNOWN_RECEIVER_INDEX);
+            reject(DropReason.UNKNOWN_RECEIVER_INDEX);
             return;
         }
         DropReason failure = peer.handshake().consumeResponse(engine.identity, engine.config.aead(), response);
         if (failure != null) {
-            engine.drops.count(failure);
+            reject(failure);
             return;
         }
         LOG.log(Level.DEBUG, "{0} - Received handshake response", peer.name());
+        engine.counters.count(EngineEvent.RESPONSE_RECEIVED);
         authenticatedReceive(nowNanos, peer, source, length);
         beginSession(nowNanos, peer);
         handshakeComplete(peer);
@@ -176,6 +183,7 @@ final class HandshakeProcessor {
         boolean first = peer.lastHandshakeEpochNanos() == 0;
         peer.timers().onHandshakeComplete();
         peer.setLastHandshakeEpochNanos(engine.config.wallClock().epochNanos());
+        engine.counters.count(EngineEvent.HANDSHAKE_COMPLETED);
         LOG.log(first ? Level.INFO : Level.DEBUG, "{0} - Handshake complete, session established with {1}",
                 peer.name(), peer.endpoint());
     }
@@ -189,6 +197,7 @@ final class HandshakeProcessor {
         buf.writeZero(CookieReply.LENGTH);
         engine.cookieChecker.createReply(message, offset, length, senderIndex, source, nowNanos, buf, 0);
         out.sendDatagram(buf, source);
+        engine.counters.count(EngineEvent.COOKIE_REPLY_SENT);
     }
 
     private void consumeCookieReply(long nowNanos, ByteBuf message, int offset) {
@@ -196,17 +205,24 @@ final class HandshakeProcessor {
         Object entry = engine.indices.get(cookieReply.receiverIndex());
         Peer peer = entry instanceof Peer p ? p : entry instanceof Keypair k ? k.peer() : null;
         if (peer == null) {
-            engine.drops.count(DropReason.UNKNOWN_RECEIVER_INDEX);
+            reject(DropReason.UNKNOWN_RECEIVER_INDEX);
             return;
         }
         if (!peer.cookieGenerator().consumeReply(cookieReply, nowNanos)) {
-            engine.drops.count(DropReason.INVALID_COOKIE_REPLY);
+            reject(DropReason.INVALID_COOKIE_REPLY);
             return;
         }
+        engine.counters.count(EngineEvent.COOKIE_REPLY_RECEIVED);
         LOG.log(Level.DEBUG, "{0} - Received cookie reply; the next handshake carries mac2", peer.name());
     }
 
     // ---------------------------------------------------------------- shared steps
+
+    /** A handshake message rejected: counted as a dropped packet and as a failed handshake, both by reason. */
+    private void reject(DropReason reason) {
+        engine.drops.count(reason);
+        engine.counters.countHandshakeFailure(reason);
+    }
 
     private int newLocalIndex(Peer peer) {
         engine.releaseHandshakeIndex(peer);

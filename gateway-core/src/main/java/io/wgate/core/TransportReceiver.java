@@ -99,6 +99,7 @@ final class TransportReceiver {
         if (!source.equals(current)) {
             peer.setEndpoint(source);
             if (current != null) {
+                engine.counters.count(EngineEvent.ENDPOINT_CHANGED);
                 LOG.log(Level.INFO, "{0} - Endpoint changed from {1} to {2}", peer.name(), current, source);
             }
         }
@@ -117,7 +118,9 @@ final class TransportReceiver {
         if (current != null && current.isInitiator() && current.ageNanos(nowNanos)
                 > Protocol.REJECT_AFTER_TIME_NANOS - Protocol.KEEPALIVE_TIMEOUT_NANOS - Protocol.REKEY_TIMEOUT_NANOS) {
             peer.timers().markLastMinuteHandshakeSent();
-            engine.handshakes.sendInitiation(nowNanos, peer, false, out);
+            if (engine.handshakes.sendInitiation(nowNanos, peer, false, out)) {
+                engine.counters.count(EngineEvent.REKEY);
+            }
         }
     }
 }

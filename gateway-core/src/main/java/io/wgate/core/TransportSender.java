@@ -170,7 +170,9 @@ final class TransportSender {
         }
         if (Long.compareUnsigned(keypair.sendCounter(), Protocol.REKEY_AFTER_MESSAGES) > 0
                 || (keypair.isInitiator() && keypair.ageNanos(nowNanos) > Protocol.REKEY_AFTER_TIME_NANOS)) {
-            engine.handshakes.sendInitiation(nowNanos, peer, false, out);
+            if (engine.handshakes.sendInitiation(nowNanos, peer, false, out)) {
+                engine.counters.count(EngineEvent.REKEY);
+            }
         }
         engine.noteDeadline(peer);
     }

@@ -1,6 +1,7 @@
 package io.wgate.server;
 
 import io.wgate.server.cli.DownCommand;
+import io.wgate.server.cli.HealthcheckCommand;
 import io.wgate.server.cli.KeyCommands;
 import io.wgate.server.cli.Logging;
 import io.wgate.server.cli.ShowCommand;
@@ -23,12 +24,19 @@ public final class Main {
                                          wait does not stop it: use 'wgate down NAME')
               down NAME                  stop that interface and undo its routes, addresses and hooks
               show [NAME]                show interfaces and peers, as 'wg show' does
+              healthcheck NAME           exit 0 if that gateway runs, answers on its UAPI socket and has
+                                         its TUN link, else 1; one line says why (for Docker, systemd)
               genkey | pubkey | genpsk   make keys, as 'wg genkey | pubkey | genpsk' do
               demo [--peer wgate|wireguard-go]
                                          build a two-office network in namespaces and test it (root)
+              --version                  print wgate's version
               help                       this text
 
-            Environment: LOG_LEVEL=silent|error|info|verbose, WG_ENDPOINT_RESOLUTION_RETRIES=N|infinity
+            'up' also takes --metrics ADDR[:PORT] (Prometheus /metrics, /healthz, /readyz; port 9586 by default)
+            and --metrics-options LIST (remote-endpoint, handshake-delay, peer-series=N, ready-handshake=SECONDS).
+
+            Environment: LOG_LEVEL=silent|error|info|verbose, WG_ENDPOINT_RESOLUTION_RETRIES=N|infinity,
+            WGATE_METRICS=ADDR[:PORT], WGATE_METRICS_OPTIONS=LIST
             """;
 
     private Main() {
@@ -61,6 +69,11 @@ public final class Main {
             case "up" -> UpCommand.run(rest, out, err);
             case "down" -> DownCommand.run(rest, out, err);
             case "show" -> ShowCommand.run(rest, out, err);
+            case "healthcheck" -> HealthcheckCommand.run(rest, out, err);
+            case "--version", "version" -> {
+                out.println("wgate " + Version.current());
+                yield 0;
+            }
             case "demo" -> DemoCommand.run(rest, out, err);
             case "help", "--help", "-h" -> {
                 out.print(USAGE);

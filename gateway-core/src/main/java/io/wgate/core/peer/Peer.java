@@ -20,6 +20,8 @@ public final class Peer {
 
     private static final VarHandle RX_BYTES;
     private static final VarHandle TX_BYTES;
+    private static final VarHandle RX_PACKETS;
+    private static final VarHandle TX_PACKETS;
     private static final VarHandle LAST_HANDSHAKE;
 
     static {
@@ -27,6 +29,8 @@ public final class Peer {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             RX_BYTES = lookup.findVarHandle(Peer.class, "rxBytes", long.class);
             TX_BYTES = lookup.findVarHandle(Peer.class, "txBytes", long.class);
+            RX_PACKETS = lookup.findVarHandle(Peer.class, "rxPackets", long.class);
+            TX_PACKETS = lookup.findVarHandle(Peer.class, "txPackets", long.class);
             LAST_HANDSHAKE = lookup.findVarHandle(Peer.class, "lastHandshakeEpochNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -50,6 +54,8 @@ public final class Peer {
 
     private long rxBytes;
     private long txBytes;
+    private long rxPackets;
+    private long txPackets;
     private long lastHandshakeEpochNanos;
 
     /** A peer with static public key {@code publicKey} (copied). */
@@ -169,18 +175,23 @@ public final class Peer {
 
     // ---------------------------------------------------------------- counters
 
-    /** Counts {@code bytes} of authenticated UDP payload received from this peer. Owner thread only. */
+    /**
+     * Counts one authenticated datagram of {@code bytes} UDP payload received from this peer (transport data,
+     * keepalive or handshake message). Owner thread only.
+     */
     public void addRxBytes(int bytes) {
         rxBytes += bytes;
+        rxPackets++;
     }
 
     /**
      * Counts {@code bytes} of UDP payload sent to this peer: called once the outbox has queued the datagram,
      * so a datagram dropped for backpressure is not counted (as wireguard-go counts after a successful send).
-     * Owner thread only.
+     * Counts one datagram. Owner thread only.
      */
     public void addTxBytes(int bytes) {
         txBytes += bytes;
+        txPackets++;
     }
 
     /** Records the wall-clock time of a completed handshake. Owner thread only. */
@@ -196,6 +207,16 @@ public final class Peer {
     /** UDP payload bytes sent to this peer (handshakes included); any thread. */
     public long txBytes() {
         return (long) TX_BYTES.getOpaque(this);
+    }
+
+    /** Datagrams received from this peer (those counted in {@link #rxBytes()}); any thread. */
+    public long rxPackets() {
+        return (long) RX_PACKETS.getOpaque(this);
+    }
+
+    /** Datagrams sent to this peer (those counted in {@link #txBytes()}); any thread. */
+    public long txPackets() {
+        return (long) TX_PACKETS.getOpaque(this);
     }
 
     /** Wall-clock nanoseconds of the latest completed handshake, 0 if none; any thread. */

@@ -1,11 +1,18 @@
 package io.wgate.server.cli;
 
+import io.wgate.metrics.GatewayMetrics;
+import io.wgate.metrics.MetricsServer;
+import io.wgate.server.Version;
+import io.wgate.server.config.PeerConfig;
 import io.wgate.server.config.WgQuickConfig;
 import io.wgate.server.gateway.Gateway;
 import io.wgate.server.gateway.GatewayException;
 import io.wgate.server.gateway.GatewayOptions;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code wgate up CONFIG --foreground}: this process becomes the gateway and runs until SIGINT/SIGTERM
@@ -17,7 +24,8 @@ import java.io.PrintStream;
  *   <li>registers the shutdown hook, before anything is set up, so a signal during start-up stops the
  *       start and undoes what it did ({@link Gateway#close}); the hook keeps the log working until it
  *       is done ({@link ShutdownLogging});</li>
- *   <li>starts the gateway, then writes the pid file ({@link Daemon} waits for it).</li>
+ *   <li>starts the gateway and, when asked for, its metrics endpoint ({@link MetricsServer}: a gateway that cannot
+ *       listen where it was told to stops again), then writes the pid file ({@link Daemon} waits for it).</li>
  * </ol>
  *
  * The lock is never released by hand: the process's exit releases it.
@@ -27,8 +35,13 @@ final class ForegroundGateway {
     private ForegroundGateway() {
     }
 
-    static int run(WgQuickConfig config, GatewayOptions options, RunFiles runFiles, PrintStream err) {
+    static int run(WgQuickConfig config, UpCommand.Arguments arguments, RunFiles runFiles, PrintStream err) {
         String name = config.interfaceName();
+        GatewayOptions options = arguments.options();
+        Map<String, String> friendlyNames = new HashMap<>();
+        for (PeerConfig peer : config.peers()) {
+            peer.name().ifPresent(n -> friendlyNames.put(peer.publicKey().toBase64(), n));
+        }
         long pid = ProcessHandle.current().pid();
         GatewayLock.Attempt attempt;
         try {
@@ -51,10 +64,12 @@ final class ForegroundGateway {
         }
 
         Gateway gateway = Gateway.create(config, options);
+        AtomicReference<MetricsServer> metrics = new AtomicReference<>();
         Object pidFileLock = new Object();
         ShutdownLogging.Hold logs = ShutdownLogging.hold();
         Thread hook = new Thread(() -> {
             try {
+                closeMetrics(metrics);
                 gateway.close();
                 synchronized (pidFileLock) {
                     runFiles.removePid(name, pid);
@@ -75,6 +90,19 @@ final class ForegroundGateway {
             }
             return 1;
         }
+        if (arguments.metrics() != null) {
+            try {
+                metrics.set(MetricsServer.start(arguments.metrics(), new GatewayMetrics(
+                        gateway.metricsSource(friendlyNames), arguments.metricsOptions(), Version.current())));
+            } catch (Exception e) {
+                err.println("wgate up: " + e.getMessage());
+                if (removeHook(hook)) {
+                    gateway.close();
+                    logs.close();
+                }
+                return 1;
+            }
+        }
         synchronized (pidFileLock) {
             if (!gateway.isClosing()) {
                 try {
@@ -90,11 +118,20 @@ final class ForegroundGateway {
             return 0; // stopped by the shutdown hook, which finishes the job
         }
         err.println("wgate: " + name + " stopped: " + reason);
+        closeMetrics(metrics);
         gateway.close();
         runFiles.removePid(name, pid);
         OffloadStatus.remove(runFiles, name);
         logs.close();
         return 1;
+    }
+
+    /** Stops the metrics endpoint first, so that no scrape waits on a loop that is shutting down. */
+    private static void closeMetrics(AtomicReference<MetricsServer> metrics) {
+        MetricsServer server = metrics.getAndSet(null);
+        if (server != null) {
+            server.close();
+        }
     }
 
     /** Unregisters the hook; false when shutdown has begun (the hook runs or ran). */

@@ -1,6 +1,8 @@
 package io.wgate.server.cli;
 
 import io.wgate.crypto.AeadImplementation;
+import io.wgate.metrics.ListenAddress;
+import io.wgate.metrics.MetricsOptions;
 import io.wgate.server.config.ConfigException;
 import io.wgate.server.config.ConfigWarning;
 import io.wgate.server.config.WgQuickConfig;
@@ -9,6 +11,7 @@ import io.wgate.server.gateway.Offloads;
 import io.wgate.server.gateway.TransportKind;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +27,8 @@ import java.util.List;
 public final class UpCommand {
 
     static final String USAGE = "Usage: wgate up CONFIG [--foreground] [--transport epoll|io_uring]"
-            + " [--aead auto|openssl|jdk] [--disable-offload NAME[,NAME...]]";
+            + " [--aead auto|openssl|jdk] [--disable-offload NAME[,NAME...]] [--metrics ADDR[:PORT]]"
+            + " [--metrics-options LIST]";
     /** wg's variable for the number of DNS attempts per endpoint host name. */
     static final String RETRIES_VARIABLE = "WG_ENDPOINT_RESOLUTION_RETRIES";
     /**
@@ -36,8 +40,26 @@ public final class UpCommand {
     private UpCommand() {
     }
 
-    /** Parsed command line. */
-    record Arguments(Path config, boolean foreground, GatewayOptions options, List<String> passThrough) {
+    /**
+     * Parsed command line.
+     *
+     * @param metrics        where to serve /metrics, /healthz and /readyz, or null for nowhere
+     * @param metricsOptions how the metrics behave
+     */
+    record Arguments(Path config, boolean foreground, GatewayOptions options, List<String> passThrough,
+                     InetSocketAddress metrics, MetricsOptions metricsOptions) {
+
+        Arguments(Path config, boolean foreground, GatewayOptions options, List<String> passThrough) {
+            this(config, foreground, options, passThrough, null, MetricsOptions.DEFAULTS);
+        }
+
+        Arguments withOptions(GatewayOptions replaced) {
+            return new Arguments(config, foreground, replaced, passThrough, metrics, metricsOptions);
+        }
+
+        Arguments withMetrics(InetSocketAddress address, MetricsOptions chosen) {
+            return new Arguments(config, foreground, options, passThrough, address, chosen);
+        }
     }
 
     /** Parses the arguments after {@code up} (the environment is not consulted). */
@@ -45,21 +67,25 @@ public final class UpCommand {
         Path config = null;
         boolean foreground = false;
         GatewayOptions options = GatewayOptions.defaults();
+        InetSocketAddress metrics = null;
+        String metricsOptions = null;
         List<String> passThrough = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
                 case "--foreground", "-f" -> foreground = true;
-                case "--transport", "--aead", "--disable-offload" -> {
+                case "--transport", "--aead", "--disable-offload", "--metrics", "--metrics-options" -> {
                     if (i + 1 >= args.size()) {
                         throw new IllegalArgumentException(arg + " needs a value");
                     }
                     String value = args.get(++i);
-                    options = switch (arg) {
-                        case "--transport" -> options.withTransport(TransportKind.parse(value));
-                        case "--aead" -> options.withAead(value);
-                        default -> options.withOffloads(options.offloads().without(value));
-                    };
+                    switch (arg) {
+                        case "--transport" -> options = options.withTransport(TransportKind.parse(value));
+                        case "--aead" -> options = options.withAead(value);
+                        case "--metrics" -> metrics = ListenAddress.parse(value);
+                        case "--metrics-options" -> metricsOptions = value;
+                        default -> options = options.withOffloads(options.offloads().without(value));
+                    }
                     passThrough.add(arg);
                     passThrough.add(value);
                 }
@@ -74,7 +100,34 @@ public final class UpCommand {
         if (config == null) {
             throw new IllegalArgumentException("missing CONFIG");
         }
-        return new Arguments(config, foreground, options, passThrough);
+        return new Arguments(config, foreground, options, passThrough, metrics,
+                MetricsOptions.parse(MetricsOptions.DEFAULTS, metricsOptions));
+    }
+
+    /**
+     * The metrics settings of {@code arguments}, completed from {@value ListenAddress#ENVIRONMENT_VARIABLE} and
+     * {@value MetricsOptions#ENVIRONMENT_VARIABLE} where the command line left them out.
+     *
+     * @throws IllegalArgumentException naming the variable and what is wrong with it
+     */
+    static Arguments metricsFromEnvironment(Arguments arguments, List<String> args, String address, String list) {
+        InetSocketAddress metrics = arguments.metrics();
+        MetricsOptions options = arguments.metricsOptions();
+        try {
+            if (metrics == null && address != null && !address.isBlank()) {
+                metrics = ListenAddress.parse(address);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ListenAddress.ENVIRONMENT_VARIABLE + ": " + e.getMessage(), e);
+        }
+        try {
+            if (!args.contains("--metrics-options")) {
+                options = MetricsOptions.parse(options, list);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(MetricsOptions.ENVIRONMENT_VARIABLE + ": " + e.getMessage(), e);
+        }
+        return arguments.withMetrics(metrics, options);
     }
 
     /**
@@ -142,7 +195,8 @@ public final class UpCommand {
                     System.getenv(RETRIES_VARIABLE), arguments.options().endpointRetries()));
             options = options.withOffloads(offloadsFromEnvironment(options.offloads(),
                     System.getenv(Offloads.ENVIRONMENT_VARIABLE)));
-            arguments = new Arguments(arguments.config(), arguments.foreground(), options, arguments.passThrough());
+            arguments = metricsFromEnvironment(arguments.withOptions(options), args,
+                    System.getenv(ListenAddress.ENVIRONMENT_VARIABLE), System.getenv(MetricsOptions.ENVIRONMENT_VARIABLE));
             if (!arguments.foreground()) {
                 checkAead(options.aead()); // here, not in the background child's log
             }
@@ -171,7 +225,7 @@ public final class UpCommand {
             config.wipeKeys(); // the background child reads the file itself
             return Daemon.start(config.interfaceName(), arguments, runFiles, out, err);
         }
-        return ForegroundGateway.run(config, arguments.options(), runFiles, err);
+        return ForegroundGateway.run(config, arguments, runFiles, err);
     }
 
     /** The config's warnings, and what wgate leaves out (DNS, SaveConfig). */

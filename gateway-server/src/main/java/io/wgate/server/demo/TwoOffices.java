@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -57,24 +58,31 @@ public final class TwoOffices implements AutoCloseable {
      * @param endpoints which configs name the other office's address
      * @param runtime   java and the wgate jar
      * @param ipv6      whether the LANs and the tunnel carry IPv6 too ({@link Topology}, {@link Addressing})
+     * @param wgateEnvironment extra environment of every wgate gateway (for example {@code WGATE_METRICS})
      */
     public record Options(GatewayKind main, GatewayKind satellite, EndpointMode endpoints, JavaRuntime runtime,
-                          boolean ipv6) {
+                          boolean ipv6, Map<String, String> wgateEnvironment) {
         public Options {
             Objects.requireNonNull(main, "main");
             Objects.requireNonNull(satellite, "satellite");
             Objects.requireNonNull(endpoints, "endpoints");
             Objects.requireNonNull(runtime, "runtime");
+            wgateEnvironment = Map.copyOf(wgateEnvironment);
         }
 
-        /** IPv4 only, as the demo runs it. */
+        /** IPv4 only and no extra environment, as the demo runs it. */
         public Options(GatewayKind main, GatewayKind satellite, EndpointMode endpoints, JavaRuntime runtime) {
-            this(main, satellite, endpoints, runtime, false);
+            this(main, satellite, endpoints, runtime, false, Map.of());
         }
 
         /** The same with IPv6 on the LANs and in the tunnel as well. */
         public Options withIpv6() {
-            return new Options(main, satellite, endpoints, runtime, true);
+            return new Options(main, satellite, endpoints, runtime, true, wgateEnvironment);
+        }
+
+        /** The same with {@code environment} added to every wgate gateway's. */
+        public Options withWgateEnvironment(Map<String, String> environment) {
+            return new Options(main, satellite, endpoints, runtime, ipv6, environment);
         }
     }
 
@@ -193,7 +201,7 @@ public final class TwoOffices implements AutoCloseable {
         Path log = workDir.resolve(config.interfaceName() + "." + kind.label() + ".log");
         return switch (kind) {
             case WGATE -> WgateGateway.launch(shell, options.runtime(), office, namespace, config,
-                    workDir.resolve(config.interfaceName() + ".conf"), log);
+                    workDir.resolve(config.interfaceName() + ".conf"), log, options.wgateEnvironment());
             case WIREGUARD_GO -> WireguardGoGateway.launch(shell, office, namespace, config, workDir, log);
         };
     }

@@ -26,11 +26,12 @@ final class WgateGateway extends ChildProcessGateway {
      * Starts wgate on {@code configFile} inside {@code namespace}; {@link #awaitServing()} waits for it.
      *
      * @param configFile a wg-quick file named {@code <interface>.conf}
+     * @param extraEnvironment added to the gateway's environment
      * @throws IOException when the process cannot be started
      */
     static WgateGateway launch(Shell shell, JavaRuntime runtime, String office, String namespace, OfficeConfig config,
-                               Path configFile, Path log) throws IOException {
-        Map<String, String> environment = new HashMap<>();
+                               Path configFile, Path log, Map<String, String> extraEnvironment) throws IOException {
+        Map<String, String> environment = new HashMap<>(extraEnvironment);
         // Verbose: handshake initiations and responses are logged, which tells who initiated.
         environment.put("LOG_LEVEL", "verbose");
         environment.put("WGATE_RUN_DIR", null); // the pid file must be where we look for it

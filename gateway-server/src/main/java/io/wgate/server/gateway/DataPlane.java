@@ -180,6 +180,16 @@ final class DataPlane {
         return listenPort;
     }
 
+    /** The UDP socket, null before it is open; any thread. */
+    DatagramChannel udp() {
+        return udp;
+    }
+
+    /** The engine's outbox, null before the UDP socket is open; any thread (its counters are read opaquely). */
+    NettyOutbox outbox() {
+        return outbox;
+    }
+
     long fwMark() {
         return fwMark;
     }

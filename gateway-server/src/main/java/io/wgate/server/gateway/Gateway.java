@@ -2,6 +2,8 @@ package io.wgate.server.gateway;
 
 import io.netty.channel.EventLoop;
 import io.wgate.core.Engine;
+import io.wgate.metrics.GatewaySource;
+import io.wgate.server.Version;
 import io.wgate.server.config.WgQuickConfig;
 import io.wgate.server.net.AppliedLink;
 import io.wgate.server.net.HostLinks;
@@ -14,6 +16,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -146,8 +149,8 @@ public final class Gateway implements AutoCloseable {
         int peers = dataPlane.applyMtuAndTick(mtu);
         dataPlane.tun().closeFuture().addListener(f -> stopBySelf("the TUN device is gone", "TUN device removed"));
         LOG.log(Level.INFO, "{0}: up, listening on UDP port {1,number,#} ({2}), MTU {3,number,#}, {4} peer(s), {5},"
-                + " offloads {6}", name, dataPlane.listenPort(), options.transport().label(), mtu, peers,
-                dataPlane.aeadName(), dataPlane.onLoop(dataPlane::offloadSummary));
+                + " offloads {6}, wgate {7}", name, dataPlane.listenPort(), options.transport().label(), mtu, peers,
+                dataPlane.aeadName(), dataPlane.onLoop(dataPlane::offloadSummary), Version.current());
     }
 
     /** A dead earlier run's host changes, undone before our TUN exists; its PreDown/PostDown hooks run now. */
@@ -231,6 +234,16 @@ public final class Gateway implements AutoCloseable {
     /** Datagrams and packets dropped by the I/O layer because a device could not keep up. */
     public long backpressureDrops() {
         return dataPlane.backpressureDrops();
+    }
+
+    /**
+     * What the metrics read of this gateway (a snapshot task on the engine's loop per scrape, the I/O counters).
+     * Call once it has started.
+     *
+     * @param friendlyNames base64 public key to the peer's name from the configuration
+     */
+    public GatewaySource metricsSource(Map<String, String> friendlyNames) throws Exception {
+        return new GatewayMetricsSource(name, dataPlane, friendlyNames);
     }
 
     /** Applies the SO_MARK of the live socket (0 clears it). Call on {@link #eventLoop()}. */

@@ -29,7 +29,9 @@ public final class Executables {
             "iperf3", "iperf3",
             "ethtool", "ethtool",
             "ping", "iputils-ping",
-            "curl", "curl");
+            "curl", "curl",
+            "prometheus", "prometheus",
+            "promtool", "prometheus");
 
     private Executables() {
     }

@@ -157,7 +157,18 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
         } else {
             MemorySegment.copy(nonce, 0, ivSegment, JAVA_BYTE, 0, NONCE_LENGTH);
         }
-        return process(encrypt ? encryptContext : decryptContext, k, ad, buf, offset, dataLength, encrypt);
+        MemorySegment keyArgument; // NULL keeps the key the context has
+        if (k == (encrypt ? encryptKeyLoaded : decryptKeyLoaded)) {
+            keyArgument = NULL;
+        } else {
+            MemorySegment.copy(k, 0, keySegment, JAVA_BYTE, 0, AeadKey.LENGTH);
+            keyArgument = keySegment;
+            setLoaded(encrypt, null); // until an init with it succeeded
+        }
+        boolean ok = process(encrypt ? encryptContext : decryptContext, keyArgument, ad, buf, offset, dataLength,
+                encrypt);
+        setLoaded(encrypt, k); // the init succeeded (a failure threw), whether or not the tag matched
+        return ok;
     }
 
     /** WireGuard nonce: 4 zero bytes ‖ little-endian counter (protocol.md §1.1). */
@@ -167,7 +178,7 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
     }
 
     /** Picks the zero-copy view of {@code buf}: native address, heap array, single NIO buffer, or a copy. */
-    private boolean process(MemorySegment ctx, byte[] key, byte[] ad, ByteBuf buf, int offset, int dataLength,
+    private boolean process(MemorySegment ctx, MemorySegment key, byte[] ad, ByteBuf buf, int offset, int dataLength,
                             boolean encrypt) {
         if (buf.hasMemoryAddress()) {
             long address = buf.memoryAddress() + offset;
@@ -189,7 +200,7 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
     }
 
     /** Composite buffers: copy the region out, process it as a heap array, copy it back, wipe the copy. */
-    private boolean processCopy(MemorySegment ctx, byte[] key, byte[] ad, ByteBuf buf, int offset, int dataLength,
+    private boolean processCopy(MemorySegment ctx, MemorySegment key, byte[] ad, ByteBuf buf, int offset, int dataLength,
                                 boolean encrypt) {
         int total = dataLength + TAG_LENGTH;
         byte[] copy = copyScratch(total);
@@ -206,21 +217,14 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
     }
 
     /**
-     * One AEAD operation: re-initialise {@code ctx} with key and IV, feed AD, transform {@code data}
-     * in place, finish, and get (seal) or check (open) the tag at {@code tag}.
+     * One AEAD operation: re-initialise {@code ctx} with the IV and {@code key} (NULL: the key it has), feed AD,
+     * transform {@code data} in place, finish, and get (seal) or check (open) the tag at {@code tag}.
      */
-    private boolean crypt(MemorySegment ctx, byte[] key, byte[] ad, MemorySegment data, MemorySegment tag,
+    private boolean crypt(MemorySegment ctx, MemorySegment key, byte[] ad, MemorySegment data, MemorySegment tag,
                           int dataLength, boolean encrypt) {
-        boolean loaded = key == (encrypt ? encryptKeyLoaded : decryptKeyLoaded);
-        if (!loaded) {
-            MemorySegment.copy(key, 0, keySegment, JAVA_BYTE, 0, AeadKey.LENGTH);
-        }
         try {
-            setLoaded(encrypt, null); // until the init succeeded
-            MemorySegment keyArgument = loaded ? NULL : keySegment; // NULL keeps the context's key
-            check((int) EVP_CIPHER_INIT_EX.invokeExact(ctx, NULL, NULL, keyArgument, ivSegment, encrypt ? 1 : 0),
+            check((int) EVP_CIPHER_INIT_EX.invokeExact(ctx, NULL, NULL, key, ivSegment, encrypt ? 1 : 0),
                     "EVP_CipherInit_ex");
-            setLoaded(encrypt, key);
             if (ad != null && ad.length > 0) {
                 check((int) EVP_CIPHER_UPDATE.invokeExact(ctx, NULL, outLength, MemorySegment.ofArray(ad), ad.length),
                         "EVP_CipherUpdate(AD)");

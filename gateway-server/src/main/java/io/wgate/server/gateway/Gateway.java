@@ -148,8 +148,8 @@ public final class Gateway implements AutoCloseable {
         setUpHostNetwork(endpoints);
         int peers = dataPlane.applyMtuAndTick(mtu);
         dataPlane.tun().closeFuture().addListener(f -> stopBySelf("the TUN device is gone", "TUN device removed"));
-        LOG.log(Level.INFO, "{0}: up, listening on UDP port {1,number,#} ({2}), MTU {3,number,#}, {4} peer(s), {5},"
-                + " offloads {6}, wgate {7}", name, dataPlane.listenPort(), options.transport().label(), mtu, peers,
+        LOG.log(Level.INFO, "{0}: up (wgate {7}), listening on UDP port {1,number,#} ({2}), MTU {3,number,#},"
+                + " {4} peer(s), {5}, offloads {6}", name, dataPlane.listenPort(), options.transport().label(), mtu, peers,
                 dataPlane.aeadName(), dataPlane.onLoop(dataPlane::offloadSummary), Version.current());
     }
 

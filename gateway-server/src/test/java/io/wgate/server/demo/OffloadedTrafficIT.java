@@ -186,7 +186,7 @@ class OffloadedTrafficIT {
                 continue;
             }
             String log = gateway.log();
-            Matcher up = Pattern.compile(": up, listening .*, offloads (.*)").matcher(log);
+            Matcher up = Pattern.compile(": up .*, listening .*, offloads (.*)").matcher(log);
             assertTrue(up.find(), gateway + " logged no start-up line:\n" + gateway.logTail(20));
             assertEquals(ALL_OFFLOADS, up.group(1).strip(), gateway + ": offloads in its start-up line");
             assertEquals(ALL_OFFLOADS, shownOffloads(gateway), gateway + ": offloads in 'wgate show'");

@@ -59,7 +59,13 @@ public enum DropReason {
     /** The peer's staged queue was full; the oldest packet was dropped. */
     STAGED_QUEUE_FULL("staged_queue_full"),
     /** Staged packets discarded because the handshake gave up or the keys were zeroed. */
-    STAGED_PACKETS_EXPIRED("staged_packets_expired");
+    STAGED_PACKETS_EXPIRED("staged_packets_expired"),
+
+    // ---- crypto workers (a CryptoQueue is set) ----
+    /** The crypto workers' queue was full: the packet was dropped before any counter or state was used. */
+    CRYPTO_QUEUE_FULL("crypto_queue_full"),
+    /** Sealing failed on a worker (a key destroyed while in use; never expected). */
+    ENCRYPTION_FAILED("encryption_failed");
 
     private final String label;
 

@@ -8,6 +8,7 @@ import io.wgate.core.noise.StaticIdentity;
 import io.wgate.core.peer.Peer;
 import io.wgate.core.peer.PeerTimers;
 import io.wgate.core.route.AllowedIps;
+import io.wgate.core.route.IndexEntry;
 import io.wgate.core.route.IndexTable;
 import io.wgate.core.route.PeerTable;
 import io.wgate.core.route.Prefix;
@@ -21,15 +22,21 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A WireGuard device without I/O: the sans-IO protocol engine. It has exactly three inputs,
- * {@link #onDatagram} (a UDP payload from the network), {@link #onTunnelPacket} (an IP packet from
- * the TUN device) and {@link #onTick} (time passed), and writes everything it produces to an
- * {@link Outbox} the caller owns, so the I/O layer batches and flushes.
+ * A WireGuard device without I/O: the sans-IO protocol engine. Its inputs are {@link #onDatagram} (a UDP payload
+ * from the network; an I/O layer that reads the message type itself calls {@link #onTransportData} or
+ * {@link #onControlMessage} instead), {@link #onTunnelPacket} (an IP packet from the TUN device) and {@link #onTick}
+ * (time passed), plus {@link #onCryptoDone} when a {@link CryptoQueue} is set. It writes everything it produces to
+ * an {@link Outbox} the caller owns, so the I/O layer batches and flushes.
  *
  * <p>Transport data is processed as it arrives. Handshake messages are queued and processed by
  * {@link #onTick} with a budget, so a flood of handshakes delays handshakes, never data; the queue
  * depth is the "under load" signal that switches on cookies. The caller schedules ticks at
  * {@link #nextDeadlineNanos()}.
+ *
+ * <p>Sealing and opening run inline by default. With a {@link CryptoQueue} ({@link #setCryptoQueue}) the engine still
+ * does every sequential step itself and submits only the AEAD work; the caller hands each job back through
+ * {@link #onCryptoDone}, in submission order, which finishes it (sends the datagram; or replay window, timers and the
+ * AllowedIPs check of the plaintext).
  *
  * <p>Single-threaded: every method must be called from the one owner thread (an event loop);
  * the counters ({@link #drops()}, the peers' byte counts) may be read from any thread.
@@ -44,7 +51,7 @@ public final class Engine {
     final PeerTable peers = new PeerTable();
     final AllowedIps<Peer> allowedIps = new AllowedIps<>();
     /** Receiver index to a {@link Peer} (its handshake in progress) or a {@link Keypair}. */
-    final IndexTable<Object> indices = new IndexTable<>();
+    final IndexTable<IndexEntry> indices = new IndexTable<>();
     final CookieChecker cookieChecker;
     final HandshakeRateLimiter rateLimiter = new HandshakeRateLimiter();
     final HandshakeQueue handshakeQueue;
@@ -55,6 +62,8 @@ public final class Engine {
 
     StaticIdentity identity;
     int mtu;
+    /** Where sealing and opening go; null: inline on the owner thread. */
+    CryptoQueue cryptoQueue;
     private long earliestDeadlineNanos = Long.MAX_VALUE;
     private boolean tickDue;
     /** A peer is owed an action at the next tick (a keepalive, a staged flush) regardless of deadlines. */
@@ -73,18 +82,43 @@ public final class Engine {
         this.handshakes = new HandshakeProcessor(this);
     }
 
-    // ================================================================ the three inputs
+    // ================================================================ the inputs
 
     /**
      * A UDP payload arrived from {@code source}. Takes ownership of {@code datagram}. Transport data
-     * is decrypted and routed now; handshake messages are queued for {@link #onTick}.
+     * is decrypted and routed now (the plaintext goes to {@link Outbox#writeToTunnel}); handshake messages are
+     * queued for {@link #onTick}.
      */
     public void onDatagram(long nowNanos, ByteBuf datagram, InetSocketAddress source, Outbox out) {
         int type = MessageType.of(datagram);
         if (type == MessageType.TRANSPORT) {
-            receiver.receive(nowNanos, datagram, source, out);
+            ByteBuf plaintext = receiver.receive(nowNanos, datagram, source, out);
+            if (plaintext != null) {
+                out.writeToTunnel(plaintext);
+            }
             return;
         }
+        onControlMessage(type, datagram, source);
+    }
+
+    /**
+     * Transport data (a datagram that {@link MessageType#of} classified as {@link MessageType#TRANSPORT}) from
+     * {@code source}: authenticated, decrypted in place and checked against the sender's AllowedIPs. Takes ownership
+     * of {@code datagram}.
+     *
+     * @return the plaintext IP packet for the tunnel (a slice of the datagram's buffer, now the caller's), or null:
+     *     dropped (counted), a keepalive, or submitted to the {@link CryptoQueue} (see {@link #onCryptoDone})
+     */
+    public ByteBuf onTransportData(long nowNanos, ByteBuf datagram, InetSocketAddress source, Outbox out) {
+        return receiver.receive(nowNanos, datagram, source, out);
+    }
+
+    /**
+     * Anything but transport data, of {@code type} as {@link MessageType#of} read it: a handshake message is queued
+     * for {@link #onTick}; an invalid one is counted and released. Takes ownership of {@code datagram}, which must
+     * not pin a larger receive buffer (copy it out first): queued messages can wait.
+     */
+    public void onControlMessage(int type, ByteBuf datagram, InetSocketAddress source) {
         if (type == MessageType.INVALID) {
             drops.count(MessageType.hasValidHeader(datagram)
                     ? DropReason.INVALID_MESSAGE_LENGTH : DropReason.MALFORMED_HEADER);
@@ -98,6 +132,37 @@ public final class Engine {
             return;
         }
         tickDue = true;
+    }
+
+    /**
+     * A job submitted to the {@link CryptoQueue} was run by a worker; call it for every job, in submission order.
+     * A sealed message goes to {@code out}; an opened one passes the replay window, timers and the AllowedIPs check.
+     * Clears the job.
+     *
+     * @return the plaintext IP packet for the tunnel (now the caller's), or null
+     */
+    public ByteBuf onCryptoDone(long nowNanos, CryptoJob job, Outbox out) {
+        ByteBuf plaintext = null;
+        if (job.kind() == CryptoJob.SEAL) {
+            if (job.succeeded()) {
+                sender.transmit(job.keypair().peer(), job.buffer(), job.address(), out);
+            } else {
+                drops.count(DropReason.ENCRYPTION_FAILED);
+                job.buffer().release();
+            }
+        } else {
+            plaintext = receiver.complete(nowNanos, job, out);
+        }
+        job.clear();
+        return plaintext;
+    }
+
+    /**
+     * Hands sealing and opening to {@code queue} from now on (null: inline, on the owner thread, the default). Set it
+     * before traffic flows; retired keypairs are then destroyed by the queue once no job in flight uses them.
+     */
+    public void setCryptoQueue(CryptoQueue queue) {
+        cryptoQueue = queue;
     }
 
     /**
@@ -416,6 +481,10 @@ public final class Engine {
 
     private void retireKeypair(Keypair keypair) {
         indices.remove(keypair.localIndex(), keypair);
-        keypair.destroy();
+        if (cryptoQueue != null) {
+            cryptoQueue.retire(keypair); // a worker may still be sealing or opening with it
+        } else {
+            keypair.destroy();
+        }
     }
 }

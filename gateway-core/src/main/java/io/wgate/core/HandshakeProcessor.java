@@ -5,6 +5,7 @@ import io.wgate.core.noise.DecryptedInitiation;
 import io.wgate.core.noise.Handshake;
 import io.wgate.core.noise.SessionKeys;
 import io.wgate.core.peer.Peer;
+import io.wgate.core.route.IndexEntry;
 import io.wgate.core.peer.PeerTimers;
 import io.wgate.core.session.Keypair;
 import io.wgate.core.wire.CookieReply;
@@ -159,7 +160,9 @@ final class HandshakeProcessor {
     private void consumeResponse(long nowNanos, ByteBuf message, int offset, int length, InetSocketAddress source,
                                  Outbox out) {
         response.wrap(message, offset);
-        if (!(engine.indices.get(response.receiverIndex()) instanceof Peer peer)) {
+        IndexEntry entry = engine.indices.get(response.receiverIndex());
+        Peer peer = entry == null ? null : entry.handshakePeer();
+        if (peer == null) {
             reject(DropReason.UNKNOWN_RECEIVER_INDEX);
             return;
         }
@@ -202,8 +205,8 @@ final class HandshakeProcessor {
 
     private void consumeCookieReply(long nowNanos, ByteBuf message, int offset) {
         cookieReply.wrap(message, offset);
-        Object entry = engine.indices.get(cookieReply.receiverIndex());
-        Peer peer = entry instanceof Peer p ? p : entry instanceof Keypair k ? k.peer() : null;
+        IndexEntry entry = engine.indices.get(cookieReply.receiverIndex());
+        Peer peer = entry == null ? null : entry.owner();
         if (peer == null) {
             reject(DropReason.UNKNOWN_RECEIVER_INDEX);
             return;

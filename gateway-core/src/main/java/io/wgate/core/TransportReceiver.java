@@ -3,6 +3,7 @@ package io.wgate.core;
 import io.netty.buffer.ByteBuf;
 import io.wgate.core.peer.Peer;
 import io.wgate.core.peer.PeerTimers;
+import io.wgate.core.route.IndexEntry;
 import io.wgate.core.session.Keypair;
 import io.wgate.core.wire.IpHeader;
 import io.wgate.core.wire.Transport;
@@ -26,35 +27,89 @@ final class TransportReceiver {
         this.engine = engine;
     }
 
-    /** A type 4 message of valid length from {@code source}. Takes ownership of {@code datagram}. */
-    void receive(long nowNanos, ByteBuf datagram, InetSocketAddress source, Outbox out) {
-        DropReason drop = decapsulate(nowNanos, datagram, source, out);
+    /**
+     * A type 4 message of valid length from {@code source}. Takes ownership of {@code datagram}.
+     *
+     * @return the plaintext packet (a slice of the datagram's buffer, owned by the caller) when it is to be written
+     *     to the tunnel; null when it was dropped (counted), was a keepalive, or was submitted to the
+     *     {@link CryptoQueue} (the plaintext then comes from {@link #complete})
+     */
+    ByteBuf receive(long nowNanos, ByteBuf datagram, InetSocketAddress source, Outbox out) {
+        int offset = datagram.readerIndex();
+        int length = datagram.readableBytes();
+        DropReason drop;
+        IndexEntry entry = engine.indices.get(Transport.receiverIndex(datagram, offset));
+        Keypair keypair = entry == null ? null : entry.keypair();
+        if (keypair == null) {
+            drop = DropReason.UNKNOWN_RECEIVER_INDEX;
+        } else if (!keypair.canReceive(nowNanos)) {
+            drop = DropReason.KEYPAIR_EXPIRED;
+        } else {
+            long counter = Transport.counter(datagram, offset);
+            int content = offset + Transport.HEADER_LENGTH;
+            int sealedLength = length - Transport.HEADER_LENGTH;
+            CryptoQueue queue = engine.cryptoQueue;
+            if (queue != null) {
+                CryptoJob job = queue.claim();
+                if (job != null) {
+                    job.prepareOpen(keypair, datagram, content, sealedLength, counter, source);
+                    queue.submit(job);
+                    return null;
+                }
+                drop = DropReason.CRYPTO_QUEUE_FULL;
+            } else if (engine.config.aead().open(keypair.receiveKey(), counter, datagram, content, sealedLength)) {
+                return authenticated(nowNanos, keypair, counter, datagram, source, out);
+            } else {
+                drop = DropReason.DECRYPTION_FAILED;
+            }
+        }
+        engine.drops.count(drop);
+        datagram.release();
+        return null;
+    }
+
+    /** An open job came back from the workers (in submission order): the rest of {@link #receive}. */
+    ByteBuf complete(long nowNanos, CryptoJob job, Outbox out) {
+        ByteBuf datagram = job.buffer();
+        if (!job.succeeded()) {
+            engine.drops.count(DropReason.DECRYPTION_FAILED);
+            datagram.release();
+            return null;
+        }
+        return authenticated(nowNanos, job.keypair(), job.counter(), datagram, job.address(), out);
+    }
+
+    /**
+     * The message authenticated: replay window, key confirmation, roaming, rekey, timers, then the inner packet's
+     * checks. Takes ownership of {@code datagram}; returns the plaintext or null (keepalive, or dropped and counted).
+     */
+    private ByteBuf authenticated(long nowNanos, Keypair keypair, long counter, ByteBuf datagram,
+                                  InetSocketAddress source, Outbox out) {
+        DropReason drop = deliver(nowNanos, keypair, counter, datagram, source, out);
         if (drop != null) {
             engine.drops.count(drop);
             datagram.release();
+            return null;
         }
+        if (!datagram.isReadable()) { // a keepalive stops here
+            datagram.release();
+            return null;
+        }
+        return datagram;
     }
 
-    /** Returns null when {@code datagram} was consumed (handed on or released), else why to drop it. */
-    private DropReason decapsulate(long nowNanos, ByteBuf datagram, InetSocketAddress source, Outbox out) {
-        int offset = datagram.readerIndex();
-        int length = datagram.readableBytes();
-        if (!(engine.indices.get(Transport.receiverIndex(datagram, offset)) instanceof Keypair keypair)) {
-            return DropReason.UNKNOWN_RECEIVER_INDEX;
-        }
-        if (!keypair.canReceive(nowNanos)) {
-            return DropReason.KEYPAIR_EXPIRED;
-        }
-        long counter = Transport.counter(datagram, offset);
-        int content = offset + Transport.HEADER_LENGTH;
-        if (!engine.config.aead().open(keypair.receiveKey(), counter, datagram, content,
-                length - Transport.HEADER_LENGTH)) {
-            return DropReason.DECRYPTION_FAILED;
-        }
+    /**
+     * Returns why to drop the message, or null when it passed: the datagram's indices then frame the plaintext
+     * packet, or nothing for a keepalive.
+     */
+    private DropReason deliver(long nowNanos, Keypair keypair, long counter, ByteBuf datagram,
+                               InetSocketAddress source, Outbox out) {
         if (!keypair.replayWindow().validate(counter, Protocol.REJECT_AFTER_MESSAGES)) {
             return DropReason.REPLAYED;
         }
-
+        int offset = datagram.readerIndex();
+        int length = datagram.readableBytes();
+        int content = offset + Transport.HEADER_LENGTH;
         Peer peer = keypair.peer();
         updateEndpoint(peer, source);
         peer.addRxBytes(length);
@@ -69,8 +124,8 @@ final class TransportReceiver {
 
         int plaintextLength = length - Transport.MIN_LENGTH;
         if (plaintextLength == 0) { // keepalive
-            datagram.release();
             engine.noteDeadline(peer);
+            datagram.setIndex(content, content);
             return null;
         }
         timers.onDataReceived(nowNanos);
@@ -89,7 +144,6 @@ final class TransportReceiver {
             return DropReason.NOT_ALLOWED_SOURCE;
         }
         datagram.setIndex(content, content + packetLength);
-        out.writeToTunnel(datagram);
         return null;
     }
 

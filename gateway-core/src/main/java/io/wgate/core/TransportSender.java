@@ -9,6 +9,7 @@ import io.wgate.core.session.Keypair;
 import io.wgate.core.wire.IpHeader;
 import io.wgate.core.wire.Transport;
 import io.wgate.crypto.ChaCha20Poly1305;
+import java.net.InetSocketAddress;
 
 /**
  * The outbound half of the data path (protocol.md §1.15 "Outbound"): route the packet by its
@@ -125,11 +126,35 @@ final class TransportSender {
         sendStaged(nowNanos, peer, out);
     }
 
-    /** Assigns the next counter, frames and seals {@code packet} and queues it. Takes ownership. */
+    /**
+     * Assigns the next counter, frames and seals {@code packet} and queues it; with a {@link CryptoQueue}, frames it
+     * and submits the sealing instead (the datagram is sent when the job completes). Takes ownership.
+     */
     private void sealAndSend(Peer peer, Keypair keypair, ByteBuf packet, Outbox out) {
+        CryptoQueue queue = engine.cryptoQueue;
+        if (queue != null) {
+            CryptoJob job = queue.claim();
+            if (job == null) {
+                engine.drops.count(DropReason.CRYPTO_QUEUE_FULL);
+                packet.release();
+                return;
+            }
+            int padded = Transport.paddedLength(packet.readableBytes(), engine.mtu);
+            long counter = keypair.nextSendCounter();
+            ByteBuf message = frame(packet, keypair, counter);
+            job.prepareSeal(keypair, message, message.readerIndex() + Transport.HEADER_LENGTH, padded, counter,
+                    peer.endpoint());
+            queue.submit(job);
+            return;
+        }
         ByteBuf message = encapsulate(packet, keypair, keypair.nextSendCounter());
+        transmit(peer, message, peer.endpoint(), out);
+    }
+
+    /** Queues a sealed message for {@code recipient} and counts its bytes if the outbox took it. Takes ownership. */
+    void transmit(Peer peer, ByteBuf message, InetSocketAddress recipient, Outbox out) {
         int length = message.readableBytes();
-        if (out.sendDatagram(message, peer.endpoint())) {
+        if (out.sendDatagram(message, recipient)) {
             peer.addTxBytes(length);
         }
     }
@@ -140,6 +165,19 @@ final class TransportSender {
      * new buffer (the packet is then released). Takes ownership of {@code packet}, returns the message.
      */
     ByteBuf encapsulate(ByteBuf packet, Keypair keypair, long counter) {
+        int padded = Transport.paddedLength(packet.readableBytes(), engine.mtu);
+        ByteBuf message = frame(packet, keypair, counter);
+        engine.config.aead().seal(keypair.sendKey(), counter, message, message.readerIndex() + Transport.HEADER_LENGTH,
+                padded);
+        return message;
+    }
+
+    /**
+     * Frames the plaintext packet as a transport message still to be sealed: header, zero padding, readable bytes
+     * covering header, padded plaintext and the tag's room. In place when the buffer allows (see
+     * {@link #encapsulate}), else in a new buffer (the packet is then released). Takes ownership of {@code packet}.
+     */
+    private ByteBuf frame(ByteBuf packet, Keypair keypair, long counter) {
         int length = packet.readableBytes();
         int padded = Transport.paddedLength(length, engine.mtu);
         int messageLength = Transport.HEADER_LENGTH + padded + ChaCha20Poly1305.TAG_LENGTH;
@@ -152,10 +190,8 @@ final class TransportSender {
             packet.release();
             start = 0;
         }
-        int content = start + Transport.HEADER_LENGTH;
-        buf.setZero(content + length, padded - length);
+        buf.setZero(start + Transport.HEADER_LENGTH + length, padded - length);
         Transport.writeHeader(buf, start, keypair.remoteIndex(), counter);
-        engine.config.aead().seal(keypair.sendKey(), counter, buf, content, padded);
         buf.setIndex(start, start + messageLength);
         return buf;
     }

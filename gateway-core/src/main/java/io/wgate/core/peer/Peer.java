@@ -2,6 +2,8 @@ package io.wgate.core.peer;
 
 import io.wgate.core.cookie.CookieGenerator;
 import io.wgate.core.noise.Handshake;
+import io.wgate.core.route.IndexEntry;
+import io.wgate.core.session.Keypair;
 import io.wgate.core.session.Keypairs;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,7 +18,7 @@ import java.util.Base64;
  * <p>All mutation happens on the engine's owner thread. The counters are plain fields written there
  * and read by the metrics thread through the opaque accessors.
  */
-public final class Peer {
+public final class Peer implements IndexEntry {
 
     private static final VarHandle RX_BYTES;
     private static final VarHandle TX_BYTES;
@@ -227,5 +229,21 @@ public final class Peer {
     @Override
     public String toString() {
         return name;
+    }
+
+    /** As an index entry, a peer stands for its handshake in progress. */
+    @Override
+    public Peer handshakePeer() {
+        return this;
+    }
+
+    @Override
+    public Keypair keypair() {
+        return null;
+    }
+
+    @Override
+    public Peer owner() {
+        return this;
     }
 }

@@ -3,6 +3,7 @@ package io.wgate.core.session;
 import io.wgate.core.Protocol;
 import io.wgate.core.noise.SessionKeys;
 import io.wgate.core.peer.Peer;
+import io.wgate.core.route.IndexEntry;
 import io.wgate.crypto.AeadKey;
 
 /**
@@ -12,7 +13,7 @@ import io.wgate.crypto.AeadKey;
  * <p>Owned by the engine thread. The send counter is assigned sequentially before encryption, so
  * sealing could later be fanned out to worker threads while the counter stays single-writer.
  */
-public final class Keypair {
+public final class Keypair implements IndexEntry {
 
     private final Peer peer;
     private final AeadKey sendKey;
@@ -144,5 +145,20 @@ public final class Keypair {
     @Override
     public String toString() {
         return "Keypair[localIndex=" + Integer.toUnsignedString(localIndex) + ", initiator=" + initiator + "]";
+    }
+
+    @Override
+    public Peer handshakePeer() {
+        return null;
+    }
+
+    @Override
+    public Keypair keypair() {
+        return this;
+    }
+
+    @Override
+    public Peer owner() {
+        return peer;
     }
 }

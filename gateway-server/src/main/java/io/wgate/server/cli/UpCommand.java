@@ -7,6 +7,7 @@ import io.wgate.server.config.ConfigException;
 import io.wgate.server.config.ConfigWarning;
 import io.wgate.server.config.WgQuickConfig;
 import io.wgate.server.gateway.GatewayOptions;
+import io.wgate.server.gateway.CpuList;
 import io.wgate.server.gateway.Offloads;
 import io.wgate.server.gateway.TransportKind;
 import java.io.IOException;
@@ -28,7 +29,7 @@ public final class UpCommand {
 
     static final String USAGE = "Usage: wgate up CONFIG [--foreground] [--transport epoll|io_uring]"
             + " [--aead auto|openssl|jdk] [--disable-offload NAME[,NAME...]] [--metrics ADDR[:PORT]]"
-            + " [--metrics-options LIST]";
+            + " [--metrics-options LIST] [--crypto-workers N|auto] [--cpus LIST]";
     /** wg's variable for the number of DNS attempts per endpoint host name. */
     static final String RETRIES_VARIABLE = "WG_ENDPOINT_RESOLUTION_RETRIES";
     /**
@@ -74,7 +75,8 @@ public final class UpCommand {
             String arg = args.get(i);
             switch (arg) {
                 case "--foreground", "-f" -> foreground = true;
-                case "--transport", "--aead", "--disable-offload", "--metrics", "--metrics-options" -> {
+                case "--transport", "--aead", "--disable-offload", "--metrics", "--metrics-options",
+                     "--crypto-workers", "--cpus" -> {
                     if (i + 1 >= args.size()) {
                         throw new IllegalArgumentException(arg + " needs a value");
                     }
@@ -84,6 +86,9 @@ public final class UpCommand {
                         case "--aead" -> options = options.withAead(value);
                         case "--metrics" -> metrics = ListenAddress.parse(value);
                         case "--metrics-options" -> metricsOptions = value;
+                        case "--crypto-workers" -> options = options.withCryptoWorkers(
+                                GatewayOptions.parseCryptoWorkers(value));
+                        case "--cpus" -> options = options.withCpus(CpuList.parse(value));
                         default -> options = options.withOffloads(options.offloads().without(value));
                     }
                     passThrough.add(arg);
@@ -102,6 +107,32 @@ public final class UpCommand {
         }
         return new Arguments(config, foreground, options, passThrough, metrics,
                 MetricsOptions.parse(MetricsOptions.DEFAULTS, metricsOptions));
+    }
+
+    /**
+     * {@code options} with the crypto worker count and the CPU list from {@value GatewayOptions#WORKERS_VARIABLE}
+     * and {@value CpuList#ENVIRONMENT_VARIABLE} where the command line ({@code args}) left them out.
+     *
+     * @throws IllegalArgumentException naming the variable and what is wrong with its value
+     */
+    static GatewayOptions threadsFromEnvironment(GatewayOptions options, List<String> args, String workers,
+                                                 String cpus) {
+        GatewayOptions result = options;
+        if (!args.contains("--crypto-workers") && workers != null && !workers.isBlank()) {
+            try {
+                result = result.withCryptoWorkers(GatewayOptions.parseCryptoWorkers(workers));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(GatewayOptions.WORKERS_VARIABLE + ": " + e.getMessage(), e);
+            }
+        }
+        if (!args.contains("--cpus") && cpus != null && !cpus.isBlank()) {
+            try {
+                result = result.withCpus(CpuList.parse(cpus));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(CpuList.ENVIRONMENT_VARIABLE + ": " + e.getMessage(), e);
+            }
+        }
+        return result;
     }
 
     /**
@@ -195,6 +226,8 @@ public final class UpCommand {
                     System.getenv(RETRIES_VARIABLE), arguments.options().endpointRetries()));
             options = options.withOffloads(offloadsFromEnvironment(options.offloads(),
                     System.getenv(Offloads.ENVIRONMENT_VARIABLE)));
+            options = threadsFromEnvironment(options, args, System.getenv(GatewayOptions.WORKERS_VARIABLE),
+                    System.getenv(CpuList.ENVIRONMENT_VARIABLE));
             arguments = metricsFromEnvironment(arguments.withOptions(options), args,
                     System.getenv(ListenAddress.ENVIRONMENT_VARIABLE), System.getenv(MetricsOptions.ENVIRONMENT_VARIABLE));
             if (!arguments.foreground()) {

@@ -5,7 +5,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.wgate.core.Engine;
@@ -22,7 +22,9 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The packet-moving part of a {@link Gateway}: the engine on its event loop, the TUN channel and the
@@ -31,13 +33,16 @@ import java.util.concurrent.TimeUnit;
  * before the UDP socket and the TUN device close, and the engine closes (after logging its drops) once
  * both are gone.
  *
- * <p>Threads: the engine, the driver and the UDP socket belong to the engine's loop; so does the TUN
+ * <p>Threads ({@code wgate-NAME-io-0} is the engine's loop, {@code wgate-NAME-crypto-K} the crypto workers,
+ * {@code wgate-NAME-tun-0} the TUN loop with io_uring): the engine, the driver and the UDP socket belong to the engine's loop; so does the TUN
  * channel with epoll, while with io_uring it has an epoll loop of its own and its settings are changed
  * there. Methods named "on the loop" must be called there; the rest from the starting thread.
  */
 final class DataPlane {
 
     private static final long LOOP_TASK_TIMEOUT_SECONDS = 30;
+    /** Crypto jobs in flight at most (a few read bursts' worth). */
+    private static final int CRYPTO_RING_JOBS = 1024;
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
     private final String name;
@@ -52,6 +57,7 @@ final class DataPlane {
     /** The driver's outbox, published for readers on other threads (the driver's own field is plain). */
     private volatile NettyOutbox outbox;
     private volatile int listenPort;
+    private volatile int cryptoWorkers;
     private volatile long fwMark;
 
     DataPlane(String name, GatewayOptions options, Teardown teardown) {
@@ -60,13 +66,17 @@ final class DataPlane {
         this.teardown = teardown;
     }
 
-    /** The AEAD, the engine with the configured peers, and the engine's event loop. */
-    void startEngine(WgQuickConfig config, List<InetSocketAddress> endpoints) {
-        ChaCha20Poly1305 aead = AeadImplementation.select(options.aead()).newInstance();
+    /**
+     * The AEAD, the engine with the configured peers, the engine's event loop (pinned to the first CPU of the list,
+     * if there is one) and the crypto workers, if any.
+     */
+    void startEngine(WgQuickConfig config, List<InetSocketAddress> endpoints) throws Exception {
+        AeadImplementation implementation = AeadImplementation.select(options.aead());
+        ChaCha20Poly1305 aead = implementation.newInstance();
         teardown.push("release the AEAD", aead);
         aeadName = aead.name();
         engine = EngineSetup.newEngine(config, endpoints, aead);
-        MultiThreadIoEventLoopGroup group = options.transport().newGroup(1, new DefaultThreadFactory("wgate-" + name));
+        MultiThreadIoEventLoopGroup group = options.transport().newGroup(1, threads("wgate-" + name + "-io"));
         teardown.push("stop the event loop", () -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
         loop = group.next();
         driver = new EngineDriver(engine, loop);
@@ -76,14 +86,47 @@ final class DataPlane {
             engine.close();
             return null;
         }));
+        CpuList cpus = options.cpus();
+        if (cpus != null) {
+            onLoop(() -> {
+                CpuAffinity.pinCurrentThread(cpus.loopCpu());
+                return null;
+            });
+        }
+        int workerCount = options.effectiveCryptoWorkers(Runtime.getRuntime().availableProcessors());
+        cryptoWorkers = workerCount;
+        if (workerCount > 0) {
+            onLoop(() -> {
+                driver.useWorkers(new CryptoWorkers(workerCount, CRYPTO_RING_JOBS, implementation::newInstance,
+                        k -> "wgate-" + name + "-crypto-" + k, k -> cpus == null ? -1 : cpus.workerCpu(k), loop,
+                        driver::completeCryptoJobs));
+                return null;
+            });
+        }
+        LOG.log(Level.INFO, "{0}: {1}{2}", name,
+                workerCount == 0 ? "sealing and opening on the event loop" : workerCount + " crypto workers",
+                cpus == null ? "" : "; pinned: event loop to CPU " + cpus.loopCpu() + pinnedWorkers(cpus, workerCount));
+    }
+
+    private static String pinnedWorkers(CpuList cpus, int workerCount) {
+        StringBuilder line = new StringBuilder();
+        for (int k = 0; k < workerCount; k++) {
+            line.append(k == 0 ? ", crypto workers to CPUs " : ",").append(cpus.workerCpu(k));
+        }
+        return line.toString();
+    }
+
+    /** Names the threads {@code prefix-0}, {@code prefix-1}, ... (Netty's fast thread-local threads). */
+    static ThreadFactory threads(String prefix) {
+        AtomicInteger next = new AtomicInteger();
+        return task -> new FastThreadLocalThread(task, prefix + "-" + next.getAndIncrement());
     }
 
     /** Opens the TUN device {@link #name} and registers its channel (with io_uring, on an epoll loop of its own). */
     void openTun() throws Exception {
         EventLoop tunLoop = loop;
         if (options.transport() != TransportKind.EPOLL) {
-            MultiThreadIoEventLoopGroup tunGroup = TransportKind.EPOLL.newGroup(1,
-                    new DefaultThreadFactory("wgate-" + name + "-tun"));
+            MultiThreadIoEventLoopGroup tunGroup = TransportKind.EPOLL.newGroup(1, threads("wgate-" + name + "-tun"));
             teardown.push("stop the TUN event loop",
                     () -> tunGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
             tunLoop = tunGroup.next();
@@ -103,8 +146,10 @@ final class DataPlane {
                 + ChaCha20Poly1305.TAG_LENGTH);
         channel.setWriteCoalescing(offloads.tunGro());
         if (tunLoop == loop) {
+            channel.pipeline().addLast("flush", new BatchFlusher(driver));
             channel.pipeline().addLast("encrypt", new EncryptHandler(driver));
         } else {
+            channel.pipeline().addLast(loop, "flush", new BatchFlusher(driver));
             channel.pipeline().addLast(loop, "encrypt", new EncryptHandler(driver));
         }
         tunLoop.register(channel).sync();
@@ -178,6 +223,11 @@ final class DataPlane {
 
     int listenPort() {
         return listenPort;
+    }
+
+    /** Crypto worker threads (0: the event loop seals and opens). */
+    int cryptoWorkers() {
+        return cryptoWorkers;
     }
 
     /** The UDP socket, null before it is open; any thread. */
@@ -265,9 +315,7 @@ final class DataPlane {
     }
 
     private void requireLoop() {
-        if (!loop.inEventLoop()) {
-            throw new IllegalStateException("call on the engine's event loop");
-        }
+        driver.requireLoop("change the UDP socket");
     }
 
     /** One line summarising every packet discarded during this run (nothing when none were). On the loop. */

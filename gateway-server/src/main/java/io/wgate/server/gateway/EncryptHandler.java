@@ -6,9 +6,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The TUN pipeline: every IP packet read from the device goes to the engine, which routes it by its
- * destination and encrypts it in place into a datagram (the TUN channel reserves headroom and tailroom
- * for that); the UDP writes of a read batch are flushed once, as one {@code sendmmsg}.
+ * The encrypt stage of the TUN pipeline: every IP packet read from the device goes to the engine, which routes it by
+ * its destination and encrypts it in place into a datagram (the TUN channel reserves headroom and tailroom for that),
+ * or submits the sealing to the crypto workers; {@link BatchFlusher}, ahead of this stage, flushes each read burst.
  */
 final class EncryptHandler extends ChannelInboundHandlerAdapter {
 
@@ -22,15 +22,11 @@ final class EncryptHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf packet) {
+            driver.reserveCryptoSlots();
             driver.engine().onTunnelPacket(driver.nowNanos(), packet, driver.outbox());
         } else {
             ReferenceCountUtil.release(msg);
         }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        driver.afterBatch();
     }
 
     /**

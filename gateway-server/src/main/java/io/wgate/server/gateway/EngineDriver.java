@@ -1,32 +1,54 @@
 package io.wgate.server.gateway;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.wgate.core.CryptoJob;
 import io.wgate.core.Engine;
+import io.wgate.core.Protocol;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * Owns the {@link Engine} on its event loop: supplies the monotonic time, flushes the outbox after
- * each batch and runs {@link Engine#onTick} at {@link Engine#nextDeadlineNanos()}. Queued handshake
- * work runs as its own loop task, one budget per round of the loop, so reads of transport data
- * interleave with it.
+ * Owns the {@link Engine} on its event loop: supplies the monotonic time, ends each batch of inputs (hands its
+ * crypto jobs to the workers, flushes the outbox), completes the jobs the workers finished, in order, and runs
+ * {@link Engine#onTick} at {@link Engine#nextDeadlineNanos()}. Queued handshake work runs as its own loop task, one
+ * budget per round of the loop, so reads of transport data interleave with it.
  *
- * <p>Every method runs on the engine's event loop.
+ * <p>Threads: the engine, this driver, the outbox and the crypto workers' owner side belong to the engine's event
+ * loop. {@link #requireLoop} is the one check of that, made by every method that is not per packet (and so, once per
+ * batch, for the per-packet ones too).
  */
 final class EngineDriver {
 
+    /**
+     * Free job slots the stages keep before each input: the most jobs one input can submit (a flush of a full staged
+     * queue plus a keepalive) with room to spare.
+     */
+    static final int CRYPTO_SLOTS_PER_INPUT = Protocol.MAX_STAGED_PACKETS + 8;
+
     private final Engine engine;
     private final EventLoop loop;
+    private final LongSupplier clock;
     private final Runnable tickTask = this::tick;
     private NettyOutbox outbox;
+    private CryptoWorkers workers;
+    private ChannelHandlerContext routeContext;
     private ScheduledFuture<?> scheduledTick;
     private long scheduledDeadlineNanos = Long.MAX_VALUE;
     private boolean immediateTickQueued;
     private boolean stopped;
 
     EngineDriver(Engine engine, EventLoop loop) {
+        this(engine, loop, System::nanoTime);
+    }
+
+    /** A driver whose monotonic time is {@code clock} (tests drive the engine with a hand clock). */
+    EngineDriver(Engine engine, EventLoop loop, LongSupplier clock) {
         this.engine = engine;
         this.loop = loop;
+        this.clock = clock;
     }
 
     /**
@@ -36,11 +58,23 @@ final class EngineDriver {
      * @throws IllegalStateException off the loop
      */
     void attach(NettyOutbox outbox) {
-        if (!loop.inEventLoop()) {
-            throw new IllegalStateException("attach the outbox on the engine's event loop, in the task that"
-                    + " binds the UDP socket");
-        }
+        requireLoop("attach the outbox");
         this.outbox = outbox;
+    }
+
+    /**
+     * Seals and opens through {@code cryptoWorkers} from now on (before traffic flows); their completion requests
+     * must run {@link #completeCryptoJobs} on this loop.
+     */
+    void useWorkers(CryptoWorkers cryptoWorkers) {
+        requireLoop("start the crypto workers");
+        this.workers = cryptoWorkers;
+        engine.setCryptoQueue(cryptoWorkers);
+    }
+
+    /** Plaintext completed by the workers enters the UDP pipeline at {@code context} (the decrypt stage's). */
+    void routeFrom(ChannelHandlerContext context) {
+        this.routeContext = context;
     }
 
     Engine engine() {
@@ -55,15 +89,65 @@ final class EngineDriver {
         return loop;
     }
 
-    /** Monotonic now. */
-    long nowNanos() {
-        return System.nanoTime();
+    /** The crypto workers, or null when the loop seals and opens inline. */
+    CryptoWorkers workers() {
+        return workers;
     }
 
-    /** After a batch of inputs: flush what they produced and make sure the next tick is scheduled. */
+    /** Monotonic now. */
+    long nowNanos() {
+        return clock.getAsLong();
+    }
+
+    /**
+     * Before an input that may submit crypto jobs: makes sure {@value #CRYPTO_SLOTS_PER_INPUT} slots are free,
+     * completing finished jobs and, when a burst outran the workers, waiting for them (the reader slows to the
+     * workers' pace instead of dropping). Nothing to do without workers.
+     */
+    void reserveCryptoSlots() {
+        CryptoWorkers pool = workers;
+        while (pool != null && pool.awaitSpace(CRYPTO_SLOTS_PER_INPUT)) {
+            completeReady();
+        }
+    }
+
+    /** After a batch of inputs: jobs to the workers, what the batch produced flushed, the next tick scheduled. */
     void afterBatch() {
-        outbox.flush();
+        requireLoop("end a batch");
+        flush();
         reschedule();
+    }
+
+    /**
+     * The workers finished jobs: completes every job ready at the head, in submission order (sealed datagrams to
+     * the outbox, plaintext into the UDP pipeline's route stage), then ends the batch.
+     */
+    void completeCryptoJobs() {
+        requireLoop("complete crypto jobs");
+        if (stopped || workers == null) {
+            return;
+        }
+        completeReady();
+        afterBatch();
+    }
+
+    private void completeReady() {
+        long now = nowNanos();
+        CryptoJob job;
+        while ((job = workers.nextCompleted()) != null) {
+            ByteBuf plaintext = engine.onCryptoDone(now, job, outbox);
+            workers.release(job);
+            if (plaintext != null) {
+                routeContext.fireChannelRead(plaintext);
+            }
+        }
+    }
+
+    private void flush() {
+        if (workers != null) {
+            workers.dispatch();
+        }
+        outbox.flush();
     }
 
     /** Runs a tick now (configuration changes call this so owed keepalives go out at once). */
@@ -72,13 +156,15 @@ final class EngineDriver {
         if (stopped) {
             return;
         }
+        requireLoop("tick");
         if (scheduledTick != null) {
             scheduledTick.cancel(false); // no-op when this is that tick running
             scheduledTick = null;
         }
         scheduledDeadlineNanos = Long.MAX_VALUE;
+        reserveCryptoSlots();
         engine.onTick(nowNanos(), outbox);
-        outbox.flush();
+        flush();
         reschedule();
     }
 
@@ -112,11 +198,29 @@ final class EngineDriver {
         scheduledTick = loop.schedule(tickTask, delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Cancels the scheduled tick; no tick runs after this (shutdown). Idempotent. */
+    /**
+     * Cancels the scheduled tick; no tick runs after this (shutdown). With workers: stops them, releases the jobs
+     * still in flight and seals and opens inline from then on (so the engine's own shutdown destroys keys at once).
+     * Idempotent.
+     */
     void stop() {
         stopped = true;
         if (scheduledTick != null) {
             scheduledTick.cancel(false);
+        }
+        if (workers != null) {
+            workers.close();
+            workers.discardInFlight();
+            engine.setCryptoQueue(null);
+            workers = null;
+        }
+    }
+
+    /** The one thread check of the engine's side of the gateway: throws naming {@code what} when off the loop. */
+    void requireLoop(String what) {
+        if (!loop.inEventLoop()) {
+            throw new IllegalStateException(what + ": must run on the engine's event loop " + loop
+                    + ", not on " + Thread.currentThread().getName());
         }
     }
 }

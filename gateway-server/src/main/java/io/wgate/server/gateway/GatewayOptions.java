@@ -10,13 +10,36 @@ import java.util.Objects;
  * @param endpointRetries DNS attempts per endpoint host name before giving up (wg's
  *                        {@code WG_ENDPOINT_RESOLUTION_RETRIES}, default 15)
  * @param offloads       the batching offloads the gateway may use (all by default, each probed)
+ * @param cryptoWorkers  threads that seal and open transport data: {@value #AUTO_WORKERS} (auto) for one per
+ *                       available core from {@value #AUTO_MIN_CORES} cores on, 0 or 1 for none (the event loop does
+ *                       it inline)
+ * @param cpus           the CPUs to pin the event loop and the crypto workers to, or null (not pinned)
  */
-public record GatewayOptions(TransportKind transport, String aead, int endpointRetries, Offloads offloads) {
+public record GatewayOptions(TransportKind transport, String aead, int endpointRetries, Offloads offloads,
+                             int cryptoWorkers, CpuList cpus) {
+
+    /** {@code cryptoWorkers} meaning auto: one per available core from {@value #AUTO_MIN_CORES} cores on, else inline. */
+    public static final int AUTO_WORKERS = -1;
+    /** {@code WGATE_CRYPTO_WORKERS}: the crypto worker count when {@code --crypto-workers} is not given. */
+    public static final String WORKERS_VARIABLE = "WGATE_CRYPTO_WORKERS";
+    /** Cores from which {@code auto} starts crypto workers (one per core); fewer cores: inline. */
+    public static final int AUTO_MIN_CORES = 4;
+    /** The most crypto workers one gateway starts. */
+    public static final int MAX_WORKERS = 256;
+
+    /** An option set with the defaults for the workers (one per core) and no pinning. */
+    public GatewayOptions(TransportKind transport, String aead, int endpointRetries, Offloads offloads) {
+        this(transport, aead, endpointRetries, offloads, AUTO_WORKERS, null);
+    }
 
     public GatewayOptions {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(aead, "aead");
         Objects.requireNonNull(offloads, "offloads");
+        if (cryptoWorkers < AUTO_WORKERS || cryptoWorkers > MAX_WORKERS) {
+            throw new IllegalArgumentException("crypto workers must be 0.." + MAX_WORKERS + " (or auto), got "
+                    + cryptoWorkers);
+        }
         if (endpointRetries < 1) {
             throw new IllegalArgumentException("endpointRetries must be at least 1, got " + endpointRetries);
         }
@@ -28,18 +51,60 @@ public record GatewayOptions(TransportKind transport, String aead, int endpointR
     }
 
     public GatewayOptions withTransport(TransportKind kind) {
-        return new GatewayOptions(kind, aead, endpointRetries, offloads);
+        return new GatewayOptions(kind, aead, endpointRetries, offloads, cryptoWorkers, cpus);
     }
 
     public GatewayOptions withAead(String option) {
-        return new GatewayOptions(transport, option, endpointRetries, offloads);
+        return new GatewayOptions(transport, option, endpointRetries, offloads, cryptoWorkers, cpus);
     }
 
     public GatewayOptions withEndpointRetries(int retries) {
-        return new GatewayOptions(transport, aead, retries, offloads);
+        return new GatewayOptions(transport, aead, retries, offloads, cryptoWorkers, cpus);
     }
 
     public GatewayOptions withOffloads(Offloads chosen) {
-        return new GatewayOptions(transport, aead, endpointRetries, chosen);
+        return new GatewayOptions(transport, aead, endpointRetries, chosen, cryptoWorkers, cpus);
+    }
+
+    public GatewayOptions withCryptoWorkers(int count) {
+        return new GatewayOptions(transport, aead, endpointRetries, offloads, count, cpus);
+    }
+
+    public GatewayOptions withCpus(CpuList list) {
+        return new GatewayOptions(transport, aead, endpointRetries, offloads, cryptoWorkers, list);
+    }
+
+    /**
+     * The worker threads to start: {@code cryptoWorkers}, or for auto one per available core when there are at
+     * least {@value #AUTO_MIN_CORES}; 0 means the event loop seals and opens inline. Below that many cores auto
+     * stays inline: measured on two cores (benchmarks/README.md, "Throughput II"), handing each packet to another
+     * thread and back costs more than a second core gains when the loop, the workers and the traffic share them.
+     */
+    public int effectiveCryptoWorkers(int availableCores) {
+        int count = cryptoWorkers == AUTO_WORKERS ? (availableCores >= AUTO_MIN_CORES ? availableCores : 0)
+                : cryptoWorkers;
+        return count <= 1 ? 0 : count;
+    }
+
+    /**
+     * Parses a worker count as {@code --crypto-workers} and {@value #WORKERS_VARIABLE} take it: {@code auto} or
+     * 0..{@value #MAX_WORKERS}.
+     *
+     * @throws IllegalArgumentException naming the value and the range
+     */
+    public static int parseCryptoWorkers(String text) {
+        String value = text == null ? "" : text.strip();
+        if (value.equalsIgnoreCase("auto")) {
+            return AUTO_WORKERS;
+        }
+        try {
+            int count = Integer.parseInt(value);
+            if (count >= 0 && count <= MAX_WORKERS) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("crypto workers '" + value + "' is not auto or a number 0.." + MAX_WORKERS);
     }
 }

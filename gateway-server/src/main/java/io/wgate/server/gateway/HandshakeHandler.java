@@ -7,9 +7,9 @@ import io.netty.channel.socket.DatagramPacket;
 import io.wgate.core.wire.MessageType;
 
 /**
- * First stage of the UDP pipeline: handshake messages (types 1-3) and anything malformed go to the
- * engine, which queues handshakes for its budgeted tick (so a handshake flood never starves data) and
- * counts malformed datagrams; transport data passes on to {@link DecryptHandler}.
+ * The handshake stage of the UDP pipeline: reads each datagram's message type, once. Transport data passes on to
+ * {@link DecryptHandler} untouched; handshake messages (types 1-3) go to the engine, which queues them for its
+ * budgeted tick (a handshake flood delays handshakes, never data); malformed datagrams go to the engine to be counted.
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
@@ -20,26 +20,27 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Takes ownership of handshake datagrams; passes transport datagrams on untouched. A handshake
-     * message is copied out of the receive buffer before it is queued: the datagram is a slice of a
-     * recvmmsg buffer of {@link UdpSockets#DATAGRAMS_PER_READ} slots, which a queued slice would keep
-     * alive (thousands of queued handshakes would pin that many large buffers).
+     * Takes ownership of every datagram that is not transport data; passes transport datagrams on. A handshake
+     * message is copied out of the receive buffer before it is queued: the datagram is a slice of a large receive
+     * buffer, which a queued slice would keep alive (thousands of queued handshakes would pin that many buffers).
      */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof DatagramPacket packet && MessageType.of(packet.content()) != MessageType.TRANSPORT) {
-            ByteBuf content = packet.content();
-            ByteBuf copy = ctx.alloc().directBuffer(content.readableBytes()).writeBytes(content);
-            packet.release();
-            driver.engine().onDatagram(driver.nowNanos(), copy, packet.sender(), driver.outbox());
+        if (!(msg instanceof DatagramPacket packet)) {
+            ctx.fireChannelRead(msg);
             return;
         }
-        ctx.fireChannelRead(msg);
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        driver.afterBatch();
-        ctx.fireChannelReadComplete();
+        ByteBuf content = packet.content();
+        int type = MessageType.of(content);
+        if (type == MessageType.TRANSPORT) {
+            ctx.fireChannelRead(packet);
+            return;
+        }
+        ByteBuf message = content;
+        if (type != MessageType.INVALID) {
+            message = ctx.alloc().directBuffer(content.readableBytes()).writeBytes(content);
+            packet.release();
+        }
+        driver.engine().onControlMessage(type, message, packet.sender());
     }
 }

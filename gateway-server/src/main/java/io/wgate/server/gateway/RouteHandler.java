@@ -6,8 +6,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Last stage of the UDP pipeline: plaintext IP packets that passed the cryptokey-routing check are
- * written to the TUN device (through the outbox, so the batch is flushed once at read-complete).
+ * The route stage of the UDP pipeline: plaintext IP packets that passed the cryptokey-routing check are written to
+ * the TUN device through the outbox (flushed once per burst by {@link BatchFlusher}, or at the end of a round of
+ * completed crypto jobs).
  */
 final class RouteHandler extends ChannelInboundHandlerAdapter {
 
@@ -25,10 +26,5 @@ final class RouteHandler extends ChannelInboundHandlerAdapter {
         } else {
             ReferenceCountUtil.release(msg);
         }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        // HandshakeHandler flushed at the head of the pipeline; nothing left to do here.
     }
 }

@@ -63,14 +63,13 @@ final class UdpSockets {
      */
     static DatagramChannel open(TransportKind transport, EventLoop loop, EngineDriver driver, int port, long mark,
                                 boolean gro) throws BindException {
-        if (!loop.inEventLoop()) {
-            throw new IllegalStateException("open the UDP socket on the engine's event loop");
-        }
+        driver.requireLoop("open the UDP socket");
         DatagramChannel channel = transport.datagramChannelFactory().get();
         configure(channel, transport, gro);
         if (mark != 0) {
             channel.config().setOption(SO_MARK, (int) mark);
         }
+        channel.pipeline().addLast("flush", new BatchFlusher(driver));
         channel.pipeline().addLast("handshake", new HandshakeHandler(driver));
         channel.pipeline().addLast("decrypt", new DecryptHandler(driver));
         channel.pipeline().addLast("route", new RouteHandler(driver));

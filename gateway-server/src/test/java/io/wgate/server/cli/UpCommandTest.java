@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wgate.server.gateway.CpuList;
+import io.wgate.server.gateway.GatewayOptions;
 import io.wgate.server.gateway.Offloads;
 import io.wgate.server.gateway.TransportKind;
 import java.io.ByteArrayOutputStream;
@@ -169,5 +171,53 @@ class UpCommandTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, status);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("no such file"));
+    }
+
+    @Test
+    void cryptoWorkersAndCpusComeFromTheOptionsOrTheEnvironmentAndReachTheBackgroundChild() {
+        UpCommand.Arguments a = UpCommand.parse(List.of("site.conf", "--crypto-workers", "3", "--cpus", "2-5"));
+        assertEquals(3, a.options().cryptoWorkers());
+        assertEquals(CpuList.parse("2,3,4,5"), a.options().cpus());
+        assertEquals(List.of("--crypto-workers", "3", "--cpus", "2-5"), a.passThrough());
+        UpCommand.Arguments defaults = UpCommand.parse(List.of("site.conf"));
+        assertEquals(GatewayOptions.AUTO_WORKERS, defaults.options().cryptoWorkers());
+        assertEquals(null, defaults.options().cpus());
+        assertEquals(GatewayOptions.AUTO_WORKERS,
+                UpCommand.parse(List.of("site.conf", "--crypto-workers", "auto")).options().cryptoWorkers());
+
+        List<String> plain = List.of("site.conf");
+        GatewayOptions fromEnvironment = UpCommand.threadsFromEnvironment(defaults.options(), plain, "0", "1,3");
+        assertEquals(0, fromEnvironment.cryptoWorkers());
+        assertEquals(CpuList.parse("1,3"), fromEnvironment.cpus());
+        // the command line wins over the environment
+        GatewayOptions both = UpCommand.threadsFromEnvironment(a.options(),
+                List.of("site.conf", "--crypto-workers", "3", "--cpus", "2-5"), "0", "1");
+        assertEquals(a.options(), both);
+        assertEquals(defaults.options(), UpCommand.threadsFromEnvironment(defaults.options(), plain, " ", null));
+
+        IllegalArgumentException workers = assertThrows(IllegalArgumentException.class,
+                () -> UpCommand.threadsFromEnvironment(defaults.options(), plain, "many", null));
+        assertEquals("WGATE_CRYPTO_WORKERS: crypto workers 'many' is not auto or a number 0..256", workers.getMessage());
+        IllegalArgumentException cpus = assertThrows(IllegalArgumentException.class,
+                () -> UpCommand.threadsFromEnvironment(defaults.options(), plain, null, "3-1"));
+        assertEquals("WGATE_CPUS: CPU range '3-1' runs backwards", cpus.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> UpCommand.parse(List.of("site.conf", "--crypto-workers", "257")));
+        assertThrows(IllegalArgumentException.class,
+                () -> UpCommand.parse(List.of("site.conf", "--crypto-workers", "-1")));
+        assertThrows(IllegalArgumentException.class, () -> UpCommand.parse(List.of("site.conf", "--cpus", "x")));
+    }
+
+    @Test
+    void oneWorkerOrNoneMeansTheLoopSealsInlineAndAutoMeansOnePerCoreFromFourCores() {
+        GatewayOptions options = GatewayOptions.defaults();
+        assertEquals(16, options.effectiveCryptoWorkers(16));
+        assertEquals(4, options.effectiveCryptoWorkers(4));
+        assertEquals(0, options.effectiveCryptoWorkers(3));
+        assertEquals(0, options.effectiveCryptoWorkers(2));
+        assertEquals(0, options.effectiveCryptoWorkers(1));
+        assertEquals(0, options.withCryptoWorkers(1).effectiveCryptoWorkers(16));
+        assertEquals(0, options.withCryptoWorkers(0).effectiveCryptoWorkers(16));
+        assertEquals(7, options.withCryptoWorkers(7).effectiveCryptoWorkers(2));
     }
 }

@@ -57,6 +57,7 @@ class HandshakeFloodIT {
                 TestRuntime.runtime()));
         offices.startGateways();
         assertLeakDetectionOn(offices);
+        GatewayWorkers.assertCryptoWorkers(offices);
         Pinger pinger = new Pinger(offices.shell(), offices.options().runtime());
         SiteNames n = offices.names();
         PingResult contact = pinger.awaitReply(n.hostA(), HOST_B, Duration.ofSeconds(20));

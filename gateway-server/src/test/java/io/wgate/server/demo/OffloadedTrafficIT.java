@@ -149,6 +149,7 @@ class OffloadedTrafficIT {
                 .withIpv6());
         offices.startGateways();
         assertLeakDetectionOn(offices);
+        GatewayWorkers.assertCryptoWorkers(offices);
         Pinger pinger = new Pinger(offices.shell(), offices.options().runtime());
         SiteNames n = offices.names();
         PingResult contact = pinger.awaitReply(n.hostA(), HOST_B, Duration.ofSeconds(20));

@@ -86,6 +86,7 @@ class TwoOfficesIT {
         offices = TwoOffices.open(new TwoOffices.Options(main, satellite, endpoints, TestRuntime.runtime()));
         offices.startGateways();
         assertLeakDetectionOn(offices);
+        GatewayWorkers.assertCryptoWorkers(offices);
         phase("network and gateways up (Main " + main + ", Satellite " + satellite + ")");
         Pinger pinger = new Pinger(offices.shell(), offices.options().runtime());
         SiteNames n = offices.names();

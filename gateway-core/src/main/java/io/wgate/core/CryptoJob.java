@@ -1,0 +1,133 @@
+package io.wgate.core;
+
+import io.netty.buffer.ByteBuf;
+import io.wgate.core.session.Keypair;
+import io.wgate.crypto.ChaCha20Poly1305;
+import java.net.InetSocketAddress;
+
+/**
+ * One transport message's AEAD work, cut out of the engine's data path so that it can run on another thread:
+ * sealing a framed message (the counter is already assigned and written) or opening a received one (the replay
+ * check waits until it has been authenticated). The engine fills a job on its owner thread and hands it to a
+ * {@link CryptoQueue}; a worker calls {@link #run} exactly once; the owner then gives the job back to
+ * {@link Engine#onCryptoDone}, in the order the jobs were submitted, which finishes the sequential part (send, or
+ * replay window, timers, routing) and {@link #clear clears} the job for reuse.
+ *
+ * <p>Threads: the fields are written by the owner before it publishes the job and read by the worker after it took
+ * the job; the result is written by the worker before it publishes its progress and read by the owner after it saw
+ * that progress. The queue's publication (a release store and an acquire load) orders both hand-overs; the job
+ * itself has no synchronisation. A job never allocates.
+ *
+ * <p>Buffer: the job owns {@link #buffer()} from the engine's hand-over until {@link Engine#onCryptoDone}, which
+ * passes it on (to the outbox, or as the plaintext) or releases it.
+ */
+public final class CryptoJob {
+
+    /** The job seals an outbound transport message. */
+    public static final int SEAL = 1;
+    /** The job opens an inbound transport message. */
+    public static final int OPEN = 2;
+
+    private int kind;
+    private ByteBuf buffer;
+    private Keypair keypair;
+    private long counter;
+    private int contentOffset;
+    private int contentLength;
+    private InetSocketAddress address;
+    private boolean succeeded;
+
+    /**
+     * Seal {@code buffer[contentOffset, contentOffset + paddedLength)} (header written, padding zeroed, room for the
+     * tag after it) with {@code keypair}'s send key and {@code counter}, for {@code recipient}. Owner thread.
+     */
+    void prepareSeal(Keypair keypair, ByteBuf buffer, int contentOffset, int paddedLength, long counter,
+                     InetSocketAddress recipient) {
+        set(SEAL, keypair, buffer, contentOffset, paddedLength, counter, recipient);
+    }
+
+    /**
+     * Open {@code buffer[contentOffset, contentOffset + sealedLength)} (ciphertext and tag) with {@code keypair}'s
+     * receive key and {@code counter}; it came from {@code source}. Owner thread.
+     */
+    void prepareOpen(Keypair keypair, ByteBuf buffer, int contentOffset, int sealedLength, long counter,
+                     InetSocketAddress source) {
+        set(OPEN, keypair, buffer, contentOffset, sealedLength, counter, source);
+    }
+
+    private void set(int newKind, Keypair newKeypair, ByteBuf newBuffer, int offset, int length, long newCounter,
+                     InetSocketAddress newAddress) {
+        kind = newKind;
+        keypair = newKeypair;
+        buffer = newBuffer;
+        contentOffset = offset;
+        contentLength = length;
+        counter = newCounter;
+        address = newAddress;
+        succeeded = false;
+    }
+
+    /**
+     * Does the AEAD work with the calling thread's {@code aead}. A seal that throws (it cannot with a live key:
+     * keys of retired keypairs are destroyed only after the jobs in flight, see {@link CryptoQueue#retire}) and an
+     * open whose tag does not verify leave {@link #succeeded()} false. Worker thread; never throws.
+     */
+    public void run(ChaCha20Poly1305 aead) {
+        try {
+            if (kind == SEAL) {
+                aead.seal(keypair.sendKey(), counter, buffer, contentOffset, contentLength);
+                succeeded = true;
+            } else {
+                succeeded = aead.open(keypair.receiveKey(), counter, buffer, contentOffset, contentLength);
+            }
+        } catch (RuntimeException e) {
+            succeeded = false;
+        }
+    }
+
+    /** {@link #SEAL} or {@link #OPEN}; 0 for a cleared job. */
+    public int kind() {
+        return kind;
+    }
+
+    /** The message buffer (owned by the job until it is completed). */
+    public ByteBuf buffer() {
+        return buffer;
+    }
+
+    /** The transport counter, the AEAD nonce (unsigned). */
+    public long counter() {
+        return counter;
+    }
+
+    /** The recipient of a sealed message, or the source of an opened one. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** Whether {@link #run} sealed, or opened an authentic message. */
+    public boolean succeeded() {
+        return succeeded;
+    }
+
+    Keypair keypair() {
+        return keypair;
+    }
+
+    int contentOffset() {
+        return contentOffset;
+    }
+
+    int contentLength() {
+        return contentLength;
+    }
+
+    /** Drops every reference (the buffer has been passed on or released). Owner thread. */
+    void clear() {
+        kind = 0;
+        buffer = null;
+        keypair = null;
+        address = null;
+        succeeded = false;
+    }
+}

@@ -1,0 +1,349 @@
+package io.wgate.server.gateway;
+
+import io.wgate.core.CryptoJob;
+import io.wgate.core.CryptoQueue;
+import io.wgate.core.session.Keypair;
+import io.wgate.crypto.ChaCha20Poly1305;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
+import java.util.function.Supplier;
+
+/**
+ * The engine's {@link CryptoQueue} on N worker threads: sealing and opening run in parallel while the engine's
+ * owner thread completes the jobs strictly in the order it submitted them, so the packets of every peer leave in
+ * the order they came (wireguard-go's parallel encryption with sequential senders; the kernel's {@code queueing.c}).
+ *
+ * <p>Structure: a ring of {@code capacity} preallocated {@link CryptoJob}s indexed by a sequence number. The owner
+ * fills jobs at the tail and {@link #dispatch publishes} the tail; job {@code s} belongs to worker
+ * {@code (s / BLOCK) % N} (blocks of {@value #BLOCK} neighbouring jobs per worker, so the segments of one
+ * super-packet share cache lines on one core). Each worker runs its jobs in sequence order and then publishes its
+ * progress ("all my jobs below this sequence are done"); the owner takes the job at the head once the progress of
+ * that job's worker has passed it ({@link #nextCompleted}). Nothing is allocated per job; a worker with nothing to
+ * do spins briefly and then parks, and the owner unparks it when it publishes.
+ *
+ * <p>Threads: {@link #claim}, {@link #submit}, {@link #dispatch}, {@link #nextCompleted}, {@link #release},
+ * {@link #retire} and {@link #awaitSpace} on the owner thread only (the engine's event loop: checked by the caller,
+ * {@link EngineDriver}); {@link #close} from any thread once the owner stopped submitting. When progress is
+ * published the {@code completions} executor is asked to run the {@code onCompleted} task (at most one request is
+ * outstanding), which is how the owner learns that jobs are ready.
+ */
+public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
+
+    /** Neighbouring jobs handled by one worker. */
+    static final int BLOCK = 8;
+    private static final int BLOCK_SHIFT = 3;
+    /** Spins of an idle worker before it parks (a few microseconds). */
+    private static final int IDLE_SPINS = 256;
+    /** Jobs submitted between two publications within one batch, so workers start before the batch ends. */
+    private static final int PUBLISH_EVERY = 64;
+    private static final long STARTUP_TIMEOUT_SECONDS = 10;
+
+    private final CryptoJob[] ring;
+    private final int mask;
+    private final Worker[] workers;
+    private final Executor completions;
+    private final Runnable onCompleted;
+    private final Runnable completionTask = this::runCompletion;
+    private final AtomicBoolean completionRequested = new AtomicBoolean();
+    /** The tail as the workers see it: every job below it is filled. Release store, acquire loads. */
+    private final AtomicLong published = new AtomicLong();
+    /** Keypairs waiting for the jobs before them to complete, with the tail at their retirement. Owner only. */
+    private final ArrayDeque<Keypair> retired = new ArrayDeque<>();
+    private final ArrayDeque<Long> retiredAt = new ArrayDeque<>();
+    private long tail; // owner: next job to claim
+    private long head; // owner: next job to complete
+    private volatile boolean closed;
+    private final CountDownLatch startedWorkers;
+    /** The first worker that could not start (pinning refused), reported by the constructor. */
+    private volatile RuntimeException startFailure;
+
+    /**
+     * Starts {@code workerCount} threads named by {@code threadName} (given the worker number), each with its own
+     * AEAD from {@code aeads} and, when {@code cpuOf} gives a CPU (not -1) for its number, pinned to it; returns once
+     * all of them run.
+     *
+     * @param capacity    jobs in flight at most, a power of two of at least {@value #BLOCK} per worker
+     * @param completions runs {@code onCompleted} on the owner thread when jobs may be ready
+     * @throws IllegalStateException naming the worker and the CPU when one cannot be pinned (none is left running)
+     */
+    public CryptoWorkers(int workerCount, int capacity, Supplier<ChaCha20Poly1305> aeads,
+                         IntFunction<String> threadName, IntUnaryOperator cpuOf, Executor completions,
+                         Runnable onCompleted) {
+        if (workerCount < 1) {
+            throw new IllegalArgumentException("at least one crypto worker is needed, got " + workerCount);
+        }
+        if (Integer.bitCount(capacity) != 1 || capacity < BLOCK * workerCount) {
+            throw new IllegalArgumentException("capacity must be a power of two of at least " + BLOCK * workerCount
+                    + ", got " + capacity);
+        }
+        this.ring = new CryptoJob[capacity];
+        for (int i = 0; i < capacity; i++) {
+            ring[i] = new CryptoJob();
+        }
+        this.mask = capacity - 1;
+        this.completions = Objects.requireNonNull(completions, "completions");
+        this.onCompleted = Objects.requireNonNull(onCompleted, "onCompleted");
+        this.workers = new Worker[workerCount];
+        this.startedWorkers = new CountDownLatch(workerCount);
+        for (int i = 0; i < workerCount; i++) {
+            workers[i] = new Worker(i, aeads, cpuOf.applyAsInt(i));
+        }
+        for (int i = 0; i < workerCount; i++) {
+            Thread thread = new Thread(workers[i], threadName.apply(i));
+            thread.setDaemon(true);
+            workers[i].thread = thread;
+        }
+        for (Worker worker : workers) {
+            worker.thread.start();
+        }
+        awaitStarted();
+    }
+
+    /** Waits until every worker has pinned itself (or failed to) and started; a failure stops them all. */
+    private void awaitStarted() {
+        boolean started;
+        try {
+            started = startedWorkers.await(STARTUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("interrupted while the crypto workers started", e);
+        }
+        RuntimeException failure = startFailure;
+        if (failure != null || !started) {
+            close();
+            throw failure != null ? failure : new IllegalStateException(
+                    "the crypto workers did not start within " + STARTUP_TIMEOUT_SECONDS + " s");
+        }
+    }
+
+    /** Number of worker threads. */
+    public int workerCount() {
+        return workers.length;
+    }
+
+    // ================================================================ owner side
+
+    @Override
+    public CryptoJob claim() {
+        return tail - head == ring.length ? null : ring[(int) (tail & mask)];
+    }
+
+    @Override
+    public void submit(CryptoJob job) {
+        if (job != ring[(int) (tail & mask)]) {
+            throw new IllegalStateException("submit the job claimed last");
+        }
+        tail++;
+        if (tail - published.getPlain() >= PUBLISH_EVERY) {
+            dispatch();
+        }
+    }
+
+    /** Makes every submitted job visible to the workers and wakes those that sleep. Cheap when nothing is new. */
+    public void dispatch() {
+        if (published.getPlain() == tail) {
+            return;
+        }
+        published.setRelease(tail);
+        for (Worker worker : workers) {
+            if (worker.parked) {
+                LockSupport.unpark(worker.thread);
+            }
+        }
+    }
+
+    /**
+     * The job at the head if a worker has finished it, else null; give it to the engine's
+     * {@code onCryptoDone} and then {@link #release} it. Jobs come out exactly in submission order.
+     */
+    public CryptoJob nextCompleted() {
+        if (head == tail) {
+            return null;
+        }
+        Worker worker = workers[(int) ((head >>> BLOCK_SHIFT) % workers.length)];
+        return worker.progress.getAcquire() > head ? ring[(int) (head & mask)] : null;
+    }
+
+    /** The head job was completed: its slot can be claimed again; keypairs retired before it are destroyed. */
+    public void release(CryptoJob job) {
+        if (job != ring[(int) (head & mask)]) {
+            throw new IllegalStateException("release the job nextCompleted returned");
+        }
+        head++;
+        while (!retiredAt.isEmpty() && retiredAt.peekFirst() <= head) {
+            retiredAt.pollFirst();
+            retired.pollFirst().destroy();
+        }
+    }
+
+    /** Jobs submitted and not yet released. */
+    public int inFlight() {
+        return (int) (tail - head);
+    }
+
+    /** Free slots. */
+    public int space() {
+        return ring.length - inFlight();
+    }
+
+    @Override
+    public void retire(Keypair keypair) {
+        if (tail == head) {
+            keypair.destroy();
+            return;
+        }
+        retired.addLast(keypair);
+        retiredAt.addLast(tail);
+    }
+
+    /**
+     * Blocks the owner until the head job is done, when the ring has fewer than {@code slots} free slots (a burst
+     * larger than the ring: the reader waits for the workers, as wireguard-go's bounded queues block the reader).
+     * Publishes first, so the workers have what they need to finish. Returns at once when nothing is in flight, even
+     * if {@code slots} exceeds the ring (the input then drops what does not fit, counted).
+     *
+     * @return whether it had to wait for the workers
+     */
+    public boolean awaitSpace(int slots) {
+        if (space() >= slots || head == tail) {
+            return false;
+        }
+        dispatch();
+        int spins = 0;
+        while (nextCompleted() == null && !closed) {
+            if (++spins < IDLE_SPINS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        return true;
+    }
+
+    /** Asks the owner to take completed jobs, unless a request is outstanding. Worker threads. */
+    private void requestCompletion() {
+        if (!completionRequested.getAndSet(true)) {
+            try {
+                completions.execute(completionTask);
+            } catch (RuntimeException e) { // the owner's executor is shutting down: nobody is waiting any more
+                completionRequested.set(false);
+            }
+        }
+    }
+
+    private void runCompletion() {
+        completionRequested.set(false);
+        onCompleted.run();
+    }
+
+    // ================================================================ shutdown
+
+    /**
+     * Stops the workers (waiting up to a second each), then destroys the keys of every retired keypair. Jobs still
+     * in the ring are not completed: the owner releases their buffers with {@link #discardInFlight} after this.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (Worker worker : workers) {
+            LockSupport.unpark(worker.thread);
+        }
+        for (Worker worker : workers) {
+            try {
+                worker.thread.join(TimeUnit.SECONDS.toMillis(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        while (!retired.isEmpty()) {
+            retired.pollFirst().destroy();
+        }
+        retiredAt.clear();
+    }
+
+    /** Releases the buffers of jobs submitted and not completed (shutdown, owner thread, workers stopped). */
+    public void discardInFlight() {
+        for (long s = head; s < tail; s++) {
+            CryptoJob job = ring[(int) (s & mask)];
+            if (job.buffer() != null) {
+                job.buffer().release();
+            }
+        }
+        head = tail;
+    }
+
+    // ================================================================ workers
+
+    /** One worker thread: its jobs in sequence order, then its progress, then the owner's completion request. */
+    private final class Worker implements Runnable {
+        private final int number;
+        private final Supplier<ChaCha20Poly1305> aeads;
+        /** The CPU to pin to, or -1. */
+        private final int cpu;
+        /** Every job of this worker below this sequence is done. Release store by the worker, acquire by the owner. */
+        final AtomicLong progress = new AtomicLong();
+        volatile boolean parked;
+        Thread thread;
+
+        Worker(int number, Supplier<ChaCha20Poly1305> aeads, int cpu) {
+            this.number = number;
+            this.aeads = aeads;
+            this.cpu = cpu;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (cpu >= 0) {
+                    CpuAffinity.pinCurrentThread(cpu);
+                }
+            } catch (RuntimeException e) {
+                startFailure = new IllegalStateException("crypto worker " + number + ": " + e.getMessage(), e);
+                startedWorkers.countDown();
+                return;
+            }
+            startedWorkers.countDown();
+            int stride = workers.length;
+            long next = (long) number << BLOCK_SHIFT; // first job of this worker's first block
+            try (ChaCha20Poly1305 aead = aeads.get()) {
+                int idle = 0;
+                while (!closed) {
+                    long limit = published.getAcquire();
+                    if (next >= limit) {
+                        if (++idle < IDLE_SPINS) {
+                            Thread.onSpinWait();
+                            continue;
+                        }
+                        idle = 0;
+                        parked = true;
+                        if (published.getAcquire() <= next && !closed) {
+                            LockSupport.park(this);
+                        }
+                        parked = false;
+                        continue;
+                    }
+                    idle = 0;
+                    while (next < limit) {
+                        ring[(int) (next & mask)].run(aead);
+                        next++;
+                        if ((next & (BLOCK - 1)) == 0) {
+                            next += (long) (stride - 1) << BLOCK_SHIFT; // skip the other workers' blocks
+                        }
+                    }
+                    progress.setRelease(limit);
+                    requestCompletion();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.wgate.server.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.wgate.core.CryptoJob;
+import io.wgate.core.DropReason;
+import io.wgate.core.session.Keypair;
+import io.wgate.core.testkit.EnginePair;
+import io.wgate.core.testkit.Packets;
+import io.wgate.crypto.AeadImplementation;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The ring, the hand-over and the shutdown of {@link CryptoWorkers}, with Alice of a live {@link EnginePair}. */
+class CryptoWorkersTest {
+
+    private static CryptoWorkers workers(int count, int capacity, Runnable onCompleted) {
+        return new CryptoWorkers(count, capacity, AeadImplementation.select("auto")::newInstance,
+                k -> "unit-crypto-" + k, k -> -1, Runnable::run, onCompleted);
+    }
+
+    private static EnginePair establishedPair() {
+        EnginePair pair = new EnginePair(3);
+        pair.sendPacket(pair.alice, Packets.udp4("10.10.10.1", "192.168.1.1", Packets.payload(10, 1)));
+        pair.alice.outbox.releaseAll();
+        pair.bob.outbox.releaseAll();
+        pair.bob.takeTunnel().forEach(ByteBuf::release);
+        return pair;
+    }
+
+    private static void send(EnginePair pair, int count) {
+        for (int i = 0; i < count; i++) {
+            pair.alice.engine.onTunnelPacket(pair.now(),
+                    Packets.udp4("10.10.10.1", "192.168.1.1", Packets.payload(300, i)), pair.alice.outbox);
+        }
+    }
+
+    private static void completeAll(EnginePair pair, CryptoWorkers pool) {
+        pool.dispatch();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pool.inFlight() > 0 && System.nanoTime() < deadline) {
+            CryptoJob job = pool.nextCompleted();
+            if (job != null) {
+                pair.alice.engine.onCryptoDone(pair.now(), job, pair.alice.outbox);
+                pool.release(job);
+            }
+        }
+        assertEquals(0, pool.inFlight(), "every job completed");
+    }
+
+    @Test
+    void aFullRingDropsTheNextPacketBeforeItTakesACounter() {
+        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(2, 16, () -> { })) {
+            pair.alice.engine.setCryptoQueue(pool);
+            Keypair keypair = pair.alice.peer.keypairs().current();
+            long before = keypair.sendCounter();
+            send(pair, 17);
+            assertEquals(1, pair.alice.engine.drops().get(DropReason.CRYPTO_QUEUE_FULL));
+            assertEquals(before + 16, keypair.sendCounter(), "the dropped packet used no counter");
+            assertNull(pool.claim());
+            assertTrue(pool.awaitSpace(1), "a full ring waits for the workers to finish the head job");
+            assertNotNull(pool.nextCompleted());
+            completeAll(pair, pool);
+            assertFalse(pool.awaitSpace(1000), "nothing in flight: no wait, even for more slots than the ring has");
+            assertEquals(16, pair.alice.outbox.takeDatagrams().stream().peek(d -> d.content().release()).toList()
+                    .size());
+            assertNotNull(pool.claim(), "slots are free again");
+        }
+    }
+
+    @Test
+    void aRetiredKeypairKeepsItsKeysUntilTheJobsBeforeItAreDoneAndLosesThemThen() {
+        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(2, 64, () -> { })) {
+            pair.alice.engine.setCryptoQueue(pool);
+            Keypair keypair = pair.alice.peer.keypairs().current();
+            send(pair, 5);
+            pair.alice.engine.removePeer(pair.alice.peer); // retires every keypair of the peer
+            assertFalse(keypair.isDestroyed(), "five jobs may still be sealing with it");
+            completeAll(pair, pool);
+            assertTrue(keypair.isDestroyed(), "destroyed once the jobs before the retirement completed");
+            pair.alice.outbox.takeDatagrams().forEach(d -> d.content().release());
+        }
+    }
+
+    @Test
+    void aKeypairRetiredWithNothingInFlightIsDestroyedAtOnce() {
+        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(1, 8, () -> { })) {
+            pair.alice.engine.setCryptoQueue(pool);
+            Keypair keypair = pair.alice.peer.keypairs().current();
+            pair.alice.engine.removePeer(pair.alice.peer);
+            assertTrue(keypair.isDestroyed());
+        }
+    }
+
+    @Test
+    void closeStopsTheWorkersDestroysRetiredKeysAndDiscardReleasesTheBuffersInFlight() throws Exception {
+        EnginePair pair = establishedPair();
+        CryptoWorkers pool = workers(2, 64, () -> { });
+        pair.alice.engine.setCryptoQueue(pool);
+        Keypair keypair = pair.alice.peer.keypairs().current();
+        send(pair, 10);
+        pair.alice.engine.removePeer(pair.alice.peer);
+        pool.close();
+        assertTrue(keypair.isDestroyed());
+        pool.discardInFlight(); // the leak guard fails the class if a buffer stayed referenced
+        assertEquals(0, pool.inFlight());
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            assertFalse(thread.getName().startsWith("unit-crypto-") && thread.isAlive(), thread.getName());
+        }
+        pair.close();
+    }
+
+    @Test
+    void workersAskTheOwnerToCompleteAtMostOnceAtATime() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        CountDownLatch first = new CountDownLatch(1);
+        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(2, 64, () -> {
+            requests.incrementAndGet();
+            first.countDown();
+        })) {
+            pair.alice.engine.setCryptoQueue(pool);
+            send(pair, 30);
+            pool.dispatch();
+            assertTrue(first.await(10, TimeUnit.SECONDS), "a completion request arrived");
+            completeAll(pair, pool);
+            assertTrue(requests.get() >= 1);
+            pair.alice.outbox.takeDatagrams().forEach(d -> d.content().release());
+        }
+    }
+
+    @Test
+    void jobsMustBeSubmittedAndReleasedInOrder() {
+        try (CryptoWorkers pool = workers(1, 8, () -> { })) {
+            CryptoJob first = pool.claim();
+            assertSame(first, pool.claim(), "the same job until it is submitted");
+            assertThrows(IllegalStateException.class, () -> pool.submit(new CryptoJob()));
+        }
+    }
+
+    @Test
+    void aWorkerThatCannotBePinnedStopsTheStartAndLeavesNoThreadRunning() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new CryptoWorkers(3, 64,
+                AeadImplementation.select("auto")::newInstance, k -> "unpinnable-crypto-" + k,
+                k -> k == 1 ? CpuAffinity.CPU_SET_BITS - 1 : -1, Runnable::run, () -> { }));
+        assertTrue(e.getMessage().startsWith("crypto worker 1: sched_setaffinity to CPU 1023 failed"), e.getMessage());
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("unpinnable-crypto-") && t.isAlive()), "workers stopped");
+    }
+
+    @Test
+    void badSizesAreRefusedWithTheRule() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> workers(0, 8, () -> { })).getMessage()
+                .contains("at least one"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> workers(2, 24, () -> { })).getMessage()
+                .contains("power of two"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> workers(4, 16, () -> { })).getMessage()
+                .contains("at least 32"));
+    }
+}

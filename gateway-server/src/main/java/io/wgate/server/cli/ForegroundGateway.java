@@ -8,6 +8,7 @@ import io.wgate.server.config.WgQuickConfig;
 import io.wgate.server.gateway.Gateway;
 import io.wgate.server.gateway.GatewayException;
 import io.wgate.server.gateway.GatewayOptions;
+import io.wgate.server.gateway.OutOfMemory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.HashMap;
@@ -63,6 +64,7 @@ final class ForegroundGateway {
                     "java.util.logging.manager is not wgate''s: messages logged while stopping may be lost");
         }
 
+        OutOfMemory.install(); // an OutOfMemoryError on any thread ends the process, for a restart
         Gateway gateway = Gateway.create(config, options);
         AtomicReference<MetricsServer> metrics = new AtomicReference<>();
         Object pidFileLock = new Object();

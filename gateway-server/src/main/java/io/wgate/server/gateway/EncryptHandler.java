@@ -35,6 +35,9 @@ final class EncryptHandler extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (OutOfMemory.check(cause, "the TUN pipeline")) {
+            return;
+        }
         NettyOutbox outbox = driver.outbox();
         if (outbox != null) {
             outbox.ioErrors().tunWriteFailed(cause, driver.nowNanos());

@@ -30,6 +30,9 @@ final class UdpErrorHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (OutOfMemory.check(cause, "the UDP pipeline")) {
+            return;
+        }
         NettyOutbox outbox = driver.outbox();
         if (outbox == null) {
             return;

@@ -159,6 +159,24 @@ class LauncherScriptIT {
         assertTrue(bad.exitCode() != 0, "the launcher passes the command's exit status on");
     }
 
+    @Test
+    void theJvmGetsAHeapAndADirectMemoryCapAndEndsOnOutOfMemoryUnlessTheOperatorSaysOtherwise() throws Exception {
+        Map<String, String> environment = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin",
+                "JAVA_HOME", System.getProperty("java.home"), "HOME", tmp.toString(),
+                "WGATE_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        CommandResult defaults = run(List.of(launcher().toString(), "--version"), environment, "");
+        assertEquals(0, defaults.exitCode(), defaults.stderr());
+        assertTrue(defaults.stdout().contains("-XX:MaxHeapSize=268435456"), defaults.stdout());
+        assertTrue(defaults.stdout().contains("-XX:MaxDirectMemorySize=268435456"), defaults.stdout());
+        assertTrue(defaults.stdout().contains("-XX:+ExitOnOutOfMemoryError"), defaults.stdout());
+
+        Map<String, String> bigger = new java.util.HashMap<>(environment);
+        bigger.put("WGATE_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xmx512m");
+        CommandResult overridden = run(List.of(launcher().toString(), "--version"), bigger, "");
+        assertEquals(0, overridden.exitCode(), overridden.stderr());
+        assertTrue(overridden.stdout().contains("-XX:MaxHeapSize=536870912"), overridden.stdout());
+    }
+
     /** A {@code .java} or {@code pom.xml} under the repository newer than {@code jar}, as the launcher looks. */
     private static Optional<Path> newerSource(Path jar) throws IOException {
         FileTime built = Files.getLastModifiedTime(jar);

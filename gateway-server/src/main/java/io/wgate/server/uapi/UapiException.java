@@ -12,6 +12,12 @@ public final class UapiException extends Exception {
 
     /** {@code -EIO}: the request could not be read (a line or the whole request too long, I/O failure). */
     public static final int EIO = -5;
+    /** Out of memory: the requests in progress on all connections hold as much as they may. */
+    public static final int ENOMEM = -12;
+    /** Busy: as many connections as allowed are open. */
+    public static final int EBUSY = -16;
+    /** Timed out: a connection sat idle in the middle of a request. */
+    public static final int ETIMEDOUT = -110;
     /** {@code -EINVAL}: an unknown key or a value that is not valid for its key. */
     public static final int EINVAL = -22;
     /** {@code -EPROTO}: a line that is not {@code key=value}. */

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.lang.System.Logger.Level;
 
 /**
@@ -24,13 +25,20 @@ final class UapiHandler extends ChannelInboundHandlerAdapter {
     private final UapiDevice device;
     private final SetOperation setOperation;
     private final UapiProtocol protocol;
+    private final PendingRequests pending;
+    private final UapiLimits limits;
+    /** Bytes the request in progress holds in {@link #pending}. */
+    private long held;
     private boolean closing;
 
-    UapiHandler(String interfaceName, UapiDevice device, SetOperation setOperation, long maxRequestBytes) {
+    UapiHandler(String interfaceName, UapiDevice device, SetOperation setOperation, UapiLimits limits,
+                PendingRequests pending) {
         this.interfaceName = interfaceName;
         this.device = device;
         this.setOperation = setOperation;
-        this.protocol = new UapiProtocol(maxRequestBytes);
+        this.protocol = new UapiProtocol(limits.maxRequestBytes());
+        this.limits = limits;
+        this.pending = pending;
     }
 
     @Override
@@ -38,7 +46,20 @@ final class UapiHandler extends ChannelInboundHandlerAdapter {
         if (closing) {
             return;
         }
-        UapiProtocol.Step step = protocol.onLine((String) msg);
+        String line = (String) msg;
+        UapiProtocol.Step step = protocol.onLine(line);
+        if (!protocol.inRequest()) {
+            releaseHeld();
+        } else if (pending.reserve(line.length() + 1L)) {
+            held += line.length() + 1L;
+        } else {
+            protocol.abandon();
+            releaseHeld();
+            close(ctx, new UapiProtocol.Close("the requests in progress on all UAPI connections would hold more than "
+                    + pending.maxBytes() + " bytes; this one was dropped, nothing applied",
+                    new UapiException(UapiException.ENOMEM, "UAPI requests hold too much memory")));
+            return;
+        }
         switch (step) {
             case UapiProtocol.NeedMore ignored -> {
             }
@@ -117,12 +138,25 @@ final class UapiHandler extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            if (closing) {
+                return;
+            }
+            boolean midRequest = protocol.inRequest();
+            protocol.abandon();
+            releaseHeld();
+            close(ctx, new UapiProtocol.Close("silent for " + limits.idleTimeout().toSeconds() + " s"
+                    + (midRequest ? " in the middle of a request; nothing applied" : ""), midRequest
+                    ? new UapiException(UapiException.ETIMEDOUT, "UAPI connection idle") : null));
+            return;
+        }
         if (event instanceof ChannelInputShutdownEvent) {
             if (protocol.inRequest()) {
                 LOG.log(Level.DEBUG, "{0}: UAPI client stopped sending in the middle of a request; nothing applied",
                         interfaceName);
             }
             protocol.abandon();
+            releaseHeld();
             closing = true;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -136,7 +170,13 @@ final class UapiHandler extends ChannelInboundHandlerAdapter {
             LOG.log(Level.DEBUG, "{0}: UAPI client left in the middle of a request; nothing applied", interfaceName);
         }
         protocol.abandon();
+        releaseHeld();
         ctx.fireChannelInactive();
+    }
+
+    private void releaseHeld() {
+        pending.release(held);
+        held = 0;
     }
 
     @Override

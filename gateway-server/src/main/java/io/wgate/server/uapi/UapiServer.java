@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.ServerChannel;
@@ -41,13 +42,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * when its socket file is deleted; {@link #socketFileExists()} and {@link #watchSocketFile} let the
  * gateway do the same.
  *
- * <p>Limits: lines of at most {@value #MAX_LINE_BYTES} bytes, requests of at most the configured size
- * (default {@value #DEFAULT_MAX_REQUEST_BYTES} bytes, room for a {@code wg setconf} of some fifty thousand
- * peers); beyond either the client gets {@code errno=-5} and is disconnected.
+ * <p>Limits ({@link UapiLimits}): lines of at most {@value #MAX_LINE_BYTES} bytes and requests of at most
+ * {@link UapiLimits#maxRequestBytes} (default {@value #DEFAULT_MAX_REQUEST_BYTES} bytes, room for a {@code wg setconf}
+ * of some fifty thousand peers), beyond which the client gets {@code errno=-5}; all unfinished requests together
+ * within {@link UapiLimits#maxPendingBytes} ({@code errno=-12}); at most {@link UapiLimits#maxConnections} connections
+ * ({@code errno=-16} to the next one, logged at most every {@value #REFUSAL_LOG_INTERVAL_SECONDS} s); a connection
+ * silent for {@link UapiLimits#idleTimeout} is closed ({@code errno=-110} when it was in the middle of a request).
+ * Each time the client is disconnected and the gateway logs which limit it met, never the request's content.
  */
 public final class UapiServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(UapiServer.class.getName());
+    static final long REFUSAL_LOG_INTERVAL_SECONDS = 10;
 
     /** Longest accepted line; real lines are under 120 bytes. */
     public static final int MAX_LINE_BYTES = 4096;
@@ -98,6 +104,13 @@ public final class UapiServer implements AutoCloseable {
      */
     public static UapiServer start(Path directory, String interfaceName, UapiDevice device, EventLoop engineLoop,
                                    long maxRequestBytes) throws IOException {
+        return start(directory, interfaceName, device, engineLoop,
+                UapiLimits.DEFAULTS.withMaxRequestBytes(maxRequestBytes));
+    }
+
+    /** As {@link #start(Path, String, UapiDevice, EventLoop, long)}, with every limit given. */
+    public static UapiServer start(Path directory, String interfaceName, UapiDevice device, EventLoop engineLoop,
+                                   UapiLimits limits) throws IOException {
         Objects.requireNonNull(device, "device");
         if (engineLoop.inEventLoop()) {
             throw new IllegalStateException("UapiServer.start must not run on the engine's event loop");
@@ -107,6 +120,8 @@ public final class UapiServer implements AutoCloseable {
         UapiSocketFile.clearStale(socketPath, interfaceName);
 
         SetOperation setOperation = new SetOperation();
+        PendingRequests pending = new PendingRequests(limits.maxPendingBytes()); // owner: engineLoop
+        ConnectionRefusals refusals = new ConnectionRefusals(); // owner: engineLoop
         ChannelGroup connections = new DefaultChannelGroup("uapi-" + interfaceName, engineLoop);
         AtomicBoolean closed = new AtomicBoolean();
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -116,13 +131,19 @@ public final class UapiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        if (connections.size() >= limits.maxConnections() && !closed.get()) {
+                            refusals.refuse(channel, interfaceName, limits.maxConnections());
+                            return;
+                        }
                         connections.add(channel);
                         if (closed.get()) {
                             channel.close();
                             return;
                         }
-                        channel.pipeline().addLast(new UapiLineDecoder(MAX_LINE_BYTES),
-                                new UapiHandler(interfaceName, device, setOperation, maxRequestBytes));
+                        channel.pipeline().addLast(
+                                new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                                new UapiLineDecoder(MAX_LINE_BYTES),
+                                new UapiHandler(interfaceName, device, setOperation, limits, pending));
                     }
                 });
 

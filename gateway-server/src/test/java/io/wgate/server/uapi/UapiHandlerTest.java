@@ -26,7 +26,8 @@ class UapiHandlerTest extends FakeDeviceFixture {
 
     private EmbeddedChannel pipeline(long maxRequestBytes) {
         return new EmbeddedChannel(new UapiLineDecoder(64),
-                new UapiHandler("wgt-test0", device, new SetOperation(), maxRequestBytes));
+                new UapiHandler("wgt-test0", device, new SetOperation(),
+                        UapiLimits.DEFAULTS.withMaxRequestBytes(maxRequestBytes), new PendingRequests(1L << 30)));
     }
 
     @AfterEach

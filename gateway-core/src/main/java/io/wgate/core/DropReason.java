@@ -18,6 +18,13 @@ public enum DropReason {
     INVALID_MAC1("invalid_mac1"),
     /** Under load and mac2 was absent or stale: a cookie reply was sent instead of doing handshake work. */
     COOKIE_REPLY_SENT("cookie_reply_sent"),
+    /**
+     * Under load and mac2 was absent or stale, but cookie replies to this source, or to all sources, are at their
+     * rate ({@link io.wgate.core.limit.CookieReplyLimiter}): nothing was sent.
+     */
+    COOKIE_REPLY_LIMITED("cookie_reply_limited"),
+    /** A cookie reply was due, but the socket's send queue was past the share cookie replies may use. */
+    COOKIE_REPLY_BACKPRESSURE("cookie_reply_backpressure"),
     /** Under load, mac2 valid, but the source exceeded its handshake rate. */
     RATE_LIMITED("rate_limited"),
     /** No private key is configured, so no handshake can be answered or started. */

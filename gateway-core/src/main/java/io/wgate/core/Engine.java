@@ -3,6 +3,7 @@ package io.wgate.core;
 import io.netty.buffer.ByteBuf;
 import io.wgate.core.cookie.CookieChecker;
 import io.wgate.core.limit.HandshakeQueue;
+import io.wgate.core.limit.CookieReplyLimiter;
 import io.wgate.core.limit.HandshakeRateLimiter;
 import io.wgate.core.noise.StaticIdentity;
 import io.wgate.core.peer.Peer;
@@ -54,6 +55,7 @@ public final class Engine {
     final IndexTable<IndexEntry> indices = new IndexTable<>();
     final CookieChecker cookieChecker;
     final HandshakeRateLimiter rateLimiter = new HandshakeRateLimiter();
+    final CookieReplyLimiter cookieReplyLimiter = new CookieReplyLimiter();
     final HandshakeQueue handshakeQueue;
     final Consumer<Keypair> retireKeypair = this::retireKeypair;
     final TransportSender sender;

@@ -55,8 +55,13 @@ final class HandshakeProcessor {
         }
         if (underLoad) {
             if (!engine.cookieChecker.checkMac2(message, offset, length, source, nowNanos)) {
-                sendCookieReply(nowNanos, message, offset, length, source, out);
-                engine.drops.count(DropReason.COOKIE_REPLY_SENT); // answered, not failed: see sendCookieReply
+                if (!engine.cookieReplyLimiter.allow(nowNanos, source.getAddress())) {
+                    reject(DropReason.COOKIE_REPLY_LIMITED);
+                } else if (sendCookieReply(nowNanos, message, offset, length, source, out)) {
+                    engine.drops.count(DropReason.COOKIE_REPLY_SENT); // answered, not failed: see sendCookieReply
+                } else {
+                    engine.drops.count(DropReason.COOKIE_REPLY_BACKPRESSURE);
+                }
                 return;
             }
             if (!engine.rateLimiter.allow(nowNanos, source.getAddress())) {
@@ -193,14 +198,18 @@ final class HandshakeProcessor {
 
     // ---------------------------------------------------------------- cookies
 
-    private void sendCookieReply(long nowNanos, ByteBuf message, int offset, int length, InetSocketAddress source,
-                                 Outbox out) {
+    /** Sends a cookie reply for {@code message}; false when the outbox declined it to keep room for data. */
+    private boolean sendCookieReply(long nowNanos, ByteBuf message, int offset, int length, InetSocketAddress source,
+                                    Outbox out) {
         int senderIndex = message.getIntLE(offset + Initiation.SENDER_INDEX_OFFSET); // same offset in a response
         ByteBuf buf = engine.config.allocator().directBuffer(CookieReply.LENGTH);
         buf.writeZero(CookieReply.LENGTH);
         engine.cookieChecker.createReply(message, offset, length, senderIndex, source, nowNanos, buf, 0);
-        out.sendDatagram(buf, source);
+        if (!out.sendCookieReply(buf, source)) {
+            return false;
+        }
         engine.counters.count(EngineEvent.COOKIE_REPLY_SENT);
+        return true;
     }
 
     private void consumeCookieReply(long nowNanos, ByteBuf message, int offset) {

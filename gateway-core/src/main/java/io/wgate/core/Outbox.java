@@ -20,6 +20,18 @@ public interface Outbox {
     boolean sendDatagram(ByteBuf datagram, InetSocketAddress recipient);
 
     /**
+     * Queues a cookie reply for {@code recipient}, the first thing to give up when the socket pushes back: an outbox
+     * may decline it while tunnel data and handshake messages still fit, so that a flood's replies never take their
+     * room. Takes ownership of {@code reply}. By default the same as {@link #sendDatagram}.
+     *
+     * @return true if queued; false if declined (released, counted by the engine as
+     *         {@link DropReason#COOKIE_REPLY_BACKPRESSURE})
+     */
+    default boolean sendCookieReply(ByteBuf reply, InetSocketAddress recipient) {
+        return sendDatagram(reply, recipient);
+    }
+
+    /**
      * Queues a decrypted IP packet for the TUN device. Takes ownership of {@code packet}: its readable
      * bytes are exactly one IPv4 or IPv6 packet.
      */

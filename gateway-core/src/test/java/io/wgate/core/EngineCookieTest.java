@@ -154,4 +154,57 @@ class EngineCookieTest {
         pair.inject(pair.alice, Unpooled.wrappedBuffer(forged), pair.bob.address);
         assertEquals(2, pair.alice.engine.drops().get(DropReason.INVALID_COOKIE_REPLY));
     }
+
+    /** {@code copies} of {@code initiation} at bob, from the sources {@code sourceOf} gives, then runs until quiet. */
+    private void replay(byte[] initiation, int copies, java.util.function.IntFunction<InetSocketAddress> sourceOf) {
+        for (int i = 0; i < copies; i++) {
+            pair.bob.engine.onDatagram(pair.now(), Unpooled.copiedBuffer(initiation), sourceOf.apply(i),
+                    pair.bob.outbox);
+        }
+        pair.run();
+    }
+
+    private static InetSocketAddress spoofed(int i) {
+        String[] nets = {"192.0.2.", "198.51.100.", "203.0.113."};
+        return new InetSocketAddress(Packets.inet(nets[i / 256] + (i % 256)), 40000 + i);
+    }
+
+    @Test
+    void cookieRepliesToAFloodOfValidMac1AreLimitedInAllAndPerSourceAndCostNoHandshakeWork() {
+        flood(600);
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 1)));
+        byte[] initiation = pair.sent(pair.alice, MessageType.INITIATION).getFirst().bytes(); // valid mac1, no mac2
+        assertEquals(1, pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_SENT));
+
+        // 768 spoofed sources at one instant: the global burst (one already spent on alice) and no more.
+        flood(600);
+        replay(initiation, 768, EngineCookieTest::spoofed);
+        long sent = pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_SENT);
+        long limited = pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_LIMITED);
+        assertEquals(io.wgate.core.limit.CookieReplyLimiter.GLOBAL_BURST, sent);
+        assertEquals(1 + 768, sent + limited, "every copy was answered or counted as limited");
+        assertEquals(sent, pair.sent(pair.bob, MessageType.COOKIE_REPLY).size());
+        assertEquals(0, pair.sent(pair.bob, MessageType.RESPONSE).size(), "no Diffie-Hellman for any of them");
+
+        // A second later (the global bucket full again), one source gets its burst of five and no more.
+        pair.advance(seconds(1));
+        flood(600);
+        InetSocketAddress one = new InetSocketAddress(Packets.inet("203.0.113.200"), 1);
+        replay(initiation, 20, i -> one);
+        assertEquals(sent + io.wgate.core.limit.CookieReplyLimiter.PER_SOURCE_BURST,
+                pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_SENT));
+        assertEquals(limited + 20 - io.wgate.core.limit.CookieReplyLimiter.PER_SOURCE_BURST,
+                pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_LIMITED));
+    }
+
+    @Test
+    void aCookieReplyTheOutboxDeclinesIsCountedAsBackpressureNotAsSent() {
+        flood(600);
+        pair.bob.outbox.declineCookieReplies(true);
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 1)));
+        assertEquals(1, pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_BACKPRESSURE));
+        assertEquals(0, pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_SENT));
+        assertEquals(0, pair.sent(pair.bob, MessageType.COOKIE_REPLY).size());
+        assertFalse(pair.alice.peer.cookieGenerator().hasCookie());
+    }
 }

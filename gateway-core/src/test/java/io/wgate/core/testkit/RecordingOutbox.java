@@ -25,6 +25,7 @@ public final class RecordingOutbox implements Outbox {
     private final List<ByteBuf> tunnelPackets = new ArrayList<>();
     private boolean refuseDatagrams;
     private int refusedDatagrams;
+    private boolean declineCookieReplies;
 
     @Override
     public boolean sendDatagram(ByteBuf datagram, InetSocketAddress recipient) {
@@ -38,6 +39,21 @@ public final class RecordingOutbox implements Outbox {
         }
         datagrams.add(new Datagram(datagram, recipient));
         return true;
+    }
+
+    /** Cookie replies are declined (released) while {@code decline} is true, as a socket near its limit does. */
+    @Override
+    public boolean sendCookieReply(ByteBuf reply, InetSocketAddress recipient) {
+        if (declineCookieReplies) {
+            reply.release();
+            return false;
+        }
+        return sendDatagram(reply, recipient);
+    }
+
+    /** While {@code decline} is true, {@link #sendCookieReply} declines every reply. */
+    public void declineCookieReplies(boolean decline) {
+        this.declineCookieReplies = decline;
     }
 
     /** While {@code refuse} is true, datagrams are released and refused, as a backed-up socket does. */

@@ -37,6 +37,8 @@ final class NettyOutbox implements Outbox {
         }
     }
 
+    /** Room in the UDP socket's queue that cookie replies leave to everything else (of its 8 MiB high mark). */
+    static final long COOKIE_REPLY_RESERVE_BYTES = 6L << 20;
     private Channel udp;
     private final Channel tun;
     private final GsoBatch gsoBatch = new GsoBatch();
@@ -76,6 +78,20 @@ final class NettyOutbox implements Outbox {
             gsoBatch.start(datagram, recipient, tun instanceof TunChannel t ? t.firingSegmentsOf() : null);
         }
         return true;
+    }
+
+    /**
+     * Takes ownership of {@code reply}; declines it (false) once the socket's queue leaves less than
+     * {@value #COOKIE_REPLY_RESERVE_BYTES} bytes before it stops taking writes: that room is kept for tunnel data and
+     * handshake messages, which a flood's cookie replies must never crowd out.
+     */
+    @Override
+    public boolean sendCookieReply(ByteBuf reply, InetSocketAddress recipient) {
+        if (udp.bytesBeforeUnwritable() < COOKIE_REPLY_RESERVE_BYTES) {
+            reply.release();
+            return false;
+        }
+        return sendDatagram(reply, recipient);
     }
 
     private void writeGsoBatch() {

@@ -1,0 +1,62 @@
+package io.wgate.server.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The outbox's backpressure rules on an {@link EmbeddedChannel} whose writes are queued and not flushed. */
+class NettyOutboxTest {
+
+    private static final InetSocketAddress PEER = new InetSocketAddress("198.51.100.9", 51820);
+
+    private final EmbeddedChannel udp = new EmbeddedChannel();
+    private final EmbeddedChannel tun = new EmbeddedChannel();
+
+    @AfterEach
+    void close() {
+        udp.finishAndReleaseAll();
+        tun.finishAndReleaseAll();
+    }
+
+    private static ByteBuf datagram(int bytes) {
+        return Unpooled.directBuffer(bytes).writeZero(bytes);
+    }
+
+    /** Queues {@code bytes} on the UDP channel without flushing, as a socket that cannot send does. */
+    private void backlog(int bytes) {
+        udp.write(new DatagramPacket(datagram(bytes), PEER));
+    }
+
+    @Test
+    void cookieRepliesGiveUpFirstWhileDataStillHasRoom() {
+        udp.config().setWriteBufferWaterMark(new WriteBufferWaterMark(4 << 20, 8 << 20));
+        NettyOutbox outbox = new NettyOutbox(udp, tun, false);
+
+        assertTrue(outbox.sendCookieReply(datagram(64), PEER), "an empty queue takes a cookie reply");
+        backlog(3 << 20); // 8 MiB - 3 MiB = 5 MiB left: less than the 6 MiB reserved for everything else
+        ByteBuf declined = datagram(64);
+        assertFalse(outbox.sendCookieReply(declined, PEER));
+        assertEquals(0, declined.refCnt(), "a declined reply is released");
+        assertTrue(outbox.sendDatagram(datagram(1500), PEER), "tunnel data still goes out");
+        assertEquals(0, outbox.udpBackpressureDrops());
+
+        backlog(5 << 20); // past the high mark: now data is dropped too
+        assertFalse(outbox.sendDatagram(datagram(1500), PEER));
+        assertEquals(1, outbox.udpBackpressureDrops());
+        udp.flushOutbound();
+        Object message;
+        while ((message = udp.readOutbound()) != null) {
+            ReferenceCountUtil.release(message);
+        }
+    }
+}

@@ -61,6 +61,7 @@ public final class Engine {
     final TransportSender sender;
     final TransportReceiver receiver;
     final HandshakeProcessor handshakes;
+    final LoadEpisode load = new LoadEpisode(this);
 
     StaticIdentity identity;
     int mtu;
@@ -186,6 +187,7 @@ public final class Engine {
         int budget = config.handshakesPerTick();
         while (budget-- > 0 && handshakeQueue.poll()) {
             ByteBuf message = handshakeQueue.polledMessage();
+            load.countMessage();
             try {
                 handshakes.process(nowNanos, message, handshakeQueue.polledSender(), out);
             } finally {
@@ -198,6 +200,9 @@ public final class Engine {
         }
         if (!handshakeQueue.isEmpty()) {
             tickDue = true;
+        }
+        if (load.active() && !handshakeQueue.isUnderLoad(nowNanos)) {
+            load.end(nowNanos);
         }
     }
 
@@ -230,7 +235,12 @@ public final class Engine {
      * (a tick that finds nothing due is harmless), never late.
      */
     public long nextDeadlineNanos() {
-        return tickDue ? Long.MIN_VALUE : earliestDeadlineNanos;
+        if (tickDue) {
+            return Long.MIN_VALUE;
+        }
+        // While under load, a tick when it would end, so the episode's end is logged then, not at some later tick.
+        return load.active() ? Math.min(earliestDeadlineNanos, handshakeQueue.underLoadUntilNanos())
+                : earliestDeadlineNanos;
     }
 
     // ================================================================ timers (whitepaper §6)

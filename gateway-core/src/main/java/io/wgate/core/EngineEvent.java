@@ -36,7 +36,11 @@ public enum EngineEvent {
      */
     REKEY,
     /** Roaming: an authenticated packet came from another address than the peer's endpoint, which moved there. */
-    ENDPOINT_CHANGED;
+    ENDPOINT_CHANGED,
+    /** The device went under load (handshakes need mac2 from now on); see {@link LoadEpisode}. */
+    UNDER_LOAD_ENTERED,
+    /** The device is no longer under load. */
+    UNDER_LOAD_EXITED;
 
     private static final EngineEvent[] VALUES = values();
 

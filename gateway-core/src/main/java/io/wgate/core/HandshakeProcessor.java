@@ -45,6 +45,7 @@ final class HandshakeProcessor {
         }
         // Evaluated for every handshake message, valid or not, so a flood of junk keeps us under load.
         boolean underLoad = engine.handshakeQueue.isUnderLoad(nowNanos);
+        engine.load.observe(nowNanos, underLoad);
         if (engine.identity == null) {
             reject(DropReason.NO_IDENTITY);
             return;

@@ -207,4 +207,24 @@ class EngineCookieTest {
         assertEquals(0, pair.sent(pair.bob, MessageType.COOKIE_REPLY).size());
         assertFalse(pair.alice.peer.cookieGenerator().hasCookie());
     }
+
+    @Test
+    void goingUnderLoadAndOutOfItIsCountedOnceEachAndEndsOnTimeWithoutMoreTraffic() {
+        EngineCounters counters = pair.bob.engine.counters();
+        flood(600);
+        pair.run();
+        flood(600);
+        pair.run();
+        assertEquals(1, counters.get(EngineEvent.UNDER_LOAD_ENTERED), "one episode, however many messages");
+        assertEquals(0, counters.get(EngineEvent.UNDER_LOAD_EXITED));
+        assertTrue(pair.bob.engine.isUnderLoad(pair.now()));
+
+        pair.advance(seconds(1.5)); // nothing arrives: the engine asks for a tick when the episode would end
+        assertEquals(1, counters.get(EngineEvent.UNDER_LOAD_EXITED));
+        assertFalse(pair.bob.engine.isUnderLoad(pair.now()));
+
+        flood(600);
+        pair.run();
+        assertEquals(2, counters.get(EngineEvent.UNDER_LOAD_ENTERED), "a new flood is a new episode");
+    }
 }

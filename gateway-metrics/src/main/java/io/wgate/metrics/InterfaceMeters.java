@@ -99,6 +99,8 @@ final class InterfaceMeters implements MeterBinder {
         event(registry, "wgate.endpoint.changes", "Roaming: a peer's endpoint moved to the source of an"
                 + " authenticated packet", Tags.empty(), EngineEvent.ENDPOINT_CHANGED);
 
+        event(registry, "wgate.under.load.episodes", "Times the engine went under load (handshakes then need a"
+                + " cookie)", Tags.empty(), EngineEvent.UNDER_LOAD_ENTERED);
         engineGauge(registry, "wgate.under.load", "1 while handshakes need a valid mac2 (the handshake queue is"
                 + " or was within 1 s at an eighth of its capacity)", s -> s.underLoad() ? 1 : 0);
         engineGauge(registry, "wgate.handshake.queue.depth", "Handshake messages waiting for the engine",

@@ -93,6 +93,11 @@ public final class HandshakeQueue {
         return everUnderLoad && nowNanos - lastUnderLoadNanos < Protocol.UNDER_LOAD_AFTER_TIME_NANOS;
     }
 
+    /** When the latest under-load stretch ends unless the queue fills again (meaningful once it was under load). */
+    public long underLoadUntilNanos() {
+        return lastUnderLoadNanos + Protocol.UNDER_LOAD_AFTER_TIME_NANOS;
+    }
+
     public int size() {
         return size;
     }

@@ -141,7 +141,7 @@ final class TransportSender {
             }
             int padded = Transport.paddedLength(packet.readableBytes(), engine.mtu);
             long counter = keypair.nextSendCounter();
-            ByteBuf message = frame(packet, keypair, counter);
+            ByteBuf message = frame(packet, keypair, counter, padded);
             job.prepareSeal(keypair, message, message.readerIndex() + Transport.HEADER_LENGTH, padded, counter,
                     peer.endpoint());
             queue.submit(job);
@@ -166,7 +166,7 @@ final class TransportSender {
      */
     ByteBuf encapsulate(ByteBuf packet, Keypair keypair, long counter) {
         int padded = Transport.paddedLength(packet.readableBytes(), engine.mtu);
-        ByteBuf message = frame(packet, keypair, counter);
+        ByteBuf message = frame(packet, keypair, counter, padded);
         engine.config.aead().seal(keypair.sendKey(), counter, message, message.readerIndex() + Transport.HEADER_LENGTH,
                 padded);
         return message;
@@ -176,10 +176,11 @@ final class TransportSender {
      * Frames the plaintext packet as a transport message still to be sealed: header, zero padding, readable bytes
      * covering header, padded plaintext and the tag's room. In place when the buffer allows (see
      * {@link #encapsulate}), else in a new buffer (the packet is then released). Takes ownership of {@code packet}.
+     *
+     * @param padded the plaintext's length with padding, {@link Transport#paddedLength} (the caller seals that many)
      */
-    private ByteBuf frame(ByteBuf packet, Keypair keypair, long counter) {
+    private ByteBuf frame(ByteBuf packet, Keypair keypair, long counter, int padded) {
         int length = packet.readableBytes();
-        int padded = Transport.paddedLength(length, engine.mtu);
         int messageLength = Transport.HEADER_LENGTH + padded + ChaCha20Poly1305.TAG_LENGTH;
         ByteBuf buf = packet;
         int start = packet.readerIndex() - Transport.HEADER_LENGTH;

@@ -40,9 +40,6 @@ public final class OutOfMemory {
                 }
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return false;
     }

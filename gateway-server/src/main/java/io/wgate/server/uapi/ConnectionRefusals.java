@@ -33,8 +33,7 @@ final class ConnectionRefusals {
             lastLogNanos = nowNanos;
             refusedSinceLog = 0;
         }
-        String answer = "errno=" + UapiException.EBUSY + "\n\n";
-        channel.writeAndFlush(Unpooled.copiedBuffer(answer, StandardCharsets.US_ASCII))
+        channel.writeAndFlush(Unpooled.copiedBuffer(UapiHandler.errno(UapiException.EBUSY), StandardCharsets.US_ASCII))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 }

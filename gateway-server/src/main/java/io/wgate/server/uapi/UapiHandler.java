@@ -102,7 +102,8 @@ final class UapiHandler extends ChannelInboundHandlerAdapter {
         };
     }
 
-    private static String errno(int errno) {
+    /** A UAPI answer's last line and the blank line that ends it. */
+    static String errno(int errno) {
         return "errno=" + errno + "\n\n";
     }
 

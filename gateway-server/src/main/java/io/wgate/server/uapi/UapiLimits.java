@@ -18,7 +18,8 @@ import java.util.Objects;
 public record UapiLimits(long maxRequestBytes, long maxPendingBytes, int maxConnections, Duration idleTimeout) {
 
     /** 16 MiB per request, 64 MiB in all, 16 connections, 30 s of silence. */
-    public static final UapiLimits DEFAULTS = new UapiLimits(16L << 20, 64L << 20, 16, Duration.ofSeconds(30));
+    public static final UapiLimits DEFAULTS = new UapiLimits(UapiServer.DEFAULT_MAX_REQUEST_BYTES, 64L << 20, 16,
+            Duration.ofSeconds(30));
 
     public UapiLimits {
         Objects.requireNonNull(idleTimeout, "idleTimeout");

@@ -5,6 +5,7 @@ import io.wgate.core.peer.Peer;
 import io.wgate.core.route.Prefix;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Renders the answer to {@code get=1} in wireguard-go's order and format ({@code protocol.md} §3,
@@ -27,8 +28,21 @@ public final class GetOperation {
 
     /** The {@code key=value} lines describing {@code device}, each ending in {@code \n}. Call on the engine's loop. */
     public static String render(UapiDevice device) {
+        Run run = begin(device);
+        while (!run.step(System.nanoTime() + TimeUnit.HOURS.toNanos(1))) {
+            // one go: no deadline
+        }
+        return run.text();
+    }
+
+    /**
+     * Renders the device lines and takes the list of peers; the peers follow in {@link Run#step} slices, so that
+     * packets keep flowing while fifty thousand peers are rendered. Engine loop only.
+     */
+    public static Run begin(UapiDevice device) {
         Engine engine = device.engine();
-        StringBuilder out = new StringBuilder(256 + 512 * engine.peers().size());
+        List<Peer> peers = List.copyOf(engine.peers());
+        StringBuilder out = new StringBuilder(256 + 512 * peers.size());
         byte[] privateKey = engine.privateKey();
         if (privateKey != null) {
             key(out, "private_key", privateKey);
@@ -40,27 +54,69 @@ public final class GetOperation {
         if (device.fwmark() != 0) {
             line(out, "fwmark", Integer.toUnsignedString(device.fwmark()));
         }
-        for (Peer peer : engine.peers()) {
-            key(out, "public_key", peer.publicKey());
-            byte[] psk = peer.handshake().presharedKey();
-            key(out, "preshared_key", psk);
-            Arrays.fill(psk, (byte) 0);
-            line(out, "protocol_version", "1");
-            if (peer.endpoint() != null) {
-                line(out, "endpoint", UapiValues.formatEndpoint(peer.endpoint()));
-            }
-            long handshakeNanos = peer.lastHandshakeEpochNanos();
-            line(out, "last_handshake_time_sec", Long.toString(handshakeNanos / NANOS_PER_SECOND));
-            line(out, "last_handshake_time_nsec", Long.toString(handshakeNanos % NANOS_PER_SECOND));
-            line(out, "tx_bytes", Long.toUnsignedString(peer.txBytes()));
-            line(out, "rx_bytes", Long.toUnsignedString(peer.rxBytes()));
-            line(out, "persistent_keepalive_interval", Integer.toString(peer.persistentKeepaliveSeconds()));
-            List<Prefix> prefixes = engine.allowedIps(peer);
-            for (Prefix prefix : prefixes) {
-                line(out, "allowed_ip", UapiValues.formatPrefix(prefix));
-            }
+        return new Run(engine, peers, out);
+    }
+
+    /**
+     * The peers of a {@code get} after {@link #begin}, a slice at a time. A peer removed between slices (by nothing
+     * the UAPI runs: its requests run one at a time) is left out. Engine loop only.
+     */
+    public static final class Run {
+
+        private final Engine engine;
+        private final List<Peer> peers;
+        private final StringBuilder out;
+        private int next;
+
+        private Run(Engine engine, List<Peer> peers, StringBuilder out) {
+            this.engine = engine;
+            this.peers = peers;
+            this.out = out;
         }
-        return out.toString();
+
+        /**
+         * Renders peers until all are done or {@code System.nanoTime()} passes {@code deadlineNanos} (at least one
+         * per call).
+         *
+         * @return whether every peer is rendered
+         */
+        public boolean step(long deadlineNanos) {
+            do {
+                if (next == peers.size()) {
+                    return true;
+                }
+                Peer peer = peers.get(next++);
+                if (engine.peer(peer.publicKey()) == peer) {
+                    renderPeer(engine, peer, out);
+                }
+            } while (System.nanoTime() - deadlineNanos < 0);
+            return next == peers.size();
+        }
+
+        /** The rendered lines; complete once {@link #step} returned true. */
+        public String text() {
+            return out.toString();
+        }
+    }
+
+    private static void renderPeer(Engine engine, Peer peer, StringBuilder out) {
+        key(out, "public_key", peer.publicKey());
+        byte[] psk = peer.handshake().presharedKey();
+        key(out, "preshared_key", psk);
+        Arrays.fill(psk, (byte) 0);
+        line(out, "protocol_version", "1");
+        if (peer.endpoint() != null) {
+            line(out, "endpoint", UapiValues.formatEndpoint(peer.endpoint()));
+        }
+        long handshakeNanos = peer.lastHandshakeEpochNanos();
+        line(out, "last_handshake_time_sec", Long.toString(handshakeNanos / NANOS_PER_SECOND));
+        line(out, "last_handshake_time_nsec", Long.toString(handshakeNanos % NANOS_PER_SECOND));
+        line(out, "tx_bytes", Long.toUnsignedString(peer.txBytes()));
+        line(out, "rx_bytes", Long.toUnsignedString(peer.rxBytes()));
+        line(out, "persistent_keepalive_interval", Integer.toString(peer.persistentKeepaliveSeconds()));
+        for (Prefix prefix : engine.allowedIps(peer)) {
+            line(out, "allowed_ip", UapiValues.formatPrefix(prefix));
+        }
     }
 
     private static void key(StringBuilder out, String name, byte[] key) {

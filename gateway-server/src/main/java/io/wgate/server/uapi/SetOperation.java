@@ -14,13 +14,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Applies a parsed {@code set} request to a {@link UapiDevice} all-or-nothing
  * ({@code protocol.md} §3; wireguard-go {@code IpcSetOperation}, which by contrast applies line by line
  * and stops half-way on an error).
  *
- * <p>Three phases, on the engine's loop:
+ * <p>Three phases, on the engine's loop, each in {@link Run#step} slices:
  * <ol>
  *   <li><b>Plan</b>: walk the request against a model of the peer set (which peers exist after the
  *       private key and {@code replace_peers} took effect, which key is ours) and decide per peer
@@ -64,60 +65,132 @@ public final class SetOperation {
     }
 
     /**
-     * Validates and applies {@code request} to {@code device}. Call on the engine's loop.
+     * Validates and applies {@code request} to {@code device} in one go. Call on the engine's loop.
      *
      * @return what changed, for the log
      * @throws UapiException if the request cannot be applied; then nothing has changed
      */
     public SetSummary apply(UapiDevice device, UapiRequest.Set request) throws UapiException {
-        Engine engine = device.engine();
-        List<Step> plan = plan(engine, request);
-        DeviceUpdate d = request.device();
-        boolean fwmarkChanges = d.fwmark().isPresent() && d.fwmark().getAsInt() != device.fwmark();
-        boolean portChanges = d.listenPort().isPresent()
-                && (d.listenPort().getAsInt() == 0 || d.listenPort().getAsInt() != device.listenPort());
-        applySocketSettings(device, d, fwmarkChanges, portChanges);
-
-        SetSummary.Builder summary = new SetSummary.Builder();
-        if (fwmarkChanges) {
-            summary.fwmark(device.fwmark());
+        Run run = begin(device, request);
+        while (!run.step(System.nanoTime() + TimeUnit.HOURS.toNanos(1))) {
+            // one go: no deadline
         }
-        if (portChanges) {
-            summary.listenPort(device.listenPort());
-        }
-        applyPrivateKey(engine, d, summary);
-        if (d.replacePeers()) {
-            List<Peer> all = List.copyOf(engine.peers());
-            for (Peer peer : all) {
-                engine.removePeer(peer);
-            }
-            summary.removed(all.size());
-        }
-        for (Step step : plan) {
-            applyStep(engine, step, summary);
-        }
-        device.onConfigurationApplied();
-        return summary.build();
+        return run.summary();
     }
 
-    // ---------------------------------------------------------------- phase 1: plan
+    /**
+     * A run of {@code request} against {@code device}, to be driven by {@link Run#step} slices on the engine's loop;
+     * nothing happens before the first slice. No other change to the peer set may come between the slices (the
+     * UAPI's {@link RequestRunner} runs one request at a time).
+     */
+    public Run begin(UapiDevice device, UapiRequest.Set request) {
+        return new Run(maxPeers, device, request);
+    }
 
-    private List<Step> plan(Engine engine, UapiRequest.Set request) throws UapiException {
-        Set<WgKey> present = new HashSet<>();
-        for (Peer peer : engine.peers()) {
-            present.add(WgKey.of(peer.publicKey()));
+    /**
+     * One {@code set}, a slice at a time so that packets keep flowing in between (fifty thousand peers take
+     * seconds): the plan (the peers present, then each section's action), then in one slice the socket settings
+     * and the private key, then the removals of {@code replace_peers} and the peer sections in order. Until the
+     * plan and the socket settings succeeded nothing has changed; every later step was planned to succeed. Engine
+     * loop only.
+     */
+    public static final class Run {
+
+        private enum Phase { PRESENT, PLAN, SETTINGS, REMOVE, APPLY, DONE }
+
+        private final int maxPeers;
+        private final UapiDevice device;
+        private final UapiRequest.Set request;
+        private final SetSummary.Builder summary = new SetSummary.Builder();
+        private Phase phase = Phase.PRESENT;
+        private int next;
+        private List<Peer> snapshot;
+        private Set<WgKey> present;
+        private Optional<WgKey> own;
+        private List<Step> plan;
+        private List<Peer> replaced = List.of();
+
+        private Run(int maxPeers, UapiDevice device, UapiRequest.Set request) {
+            this.maxPeers = maxPeers;
+            this.device = device;
+            this.request = request;
         }
-        Optional<WgKey> own = Optional.ofNullable(engine.publicKey()).map(WgKey::of);
-        Optional<WgKey> newPrivate = request.device().privateKey();
-        if (newPrivate.isPresent()) {
-            own = newPrivate.get().isZero() ? Optional.empty() : Optional.of(newPrivate.get().publicKey());
-            own.ifPresent(present::remove); // the engine drops a peer that has our new public key
+
+        /**
+         * Works until the request is fully applied or {@code System.nanoTime()} passes {@code deadlineNanos} (at
+         * least one step per call).
+         *
+         * @return whether the request is now fully applied
+         * @throws UapiException if the request cannot be applied (from the plan or the socket settings); then
+         *     nothing has changed
+         */
+        public boolean step(long deadlineNanos) throws UapiException {
+            Engine engine = device.engine();
+            do {
+                switch (phase) {
+                    case PRESENT -> collectPresent(engine);
+                    case PLAN -> planNext();
+                    case SETTINGS -> applySettings(engine);
+                    case REMOVE -> {
+                        if (next < replaced.size()) {
+                            engine.removePeer(replaced.get(next++));
+                            summary.removed(1);
+                        } else {
+                            next = 0;
+                            phase = Phase.APPLY;
+                        }
+                    }
+                    case APPLY -> {
+                        if (next < plan.size()) {
+                            applyStep(engine, plan.get(next++), summary);
+                        } else {
+                            phase = Phase.DONE;
+                            device.onConfigurationApplied();
+                        }
+                    }
+                    case DONE -> {
+                        return true;
+                    }
+                }
+            } while (System.nanoTime() - deadlineNanos < 0);
+            return phase == Phase.DONE;
         }
-        if (request.device().replacePeers()) {
-            present.clear();
+
+        /** The keys of the peers present now, a peer per call. */
+        private void collectPresent(Engine engine) {
+            if (snapshot == null) {
+                snapshot = List.copyOf(engine.peers());
+                present = new HashSet<>(snapshot.size() * 2);
+                return;
+            }
+            if (next < snapshot.size()) {
+                present.add(WgKey.of(snapshot.get(next++).publicKey()));
+                return;
+            }
+            own = Optional.ofNullable(engine.publicKey()).map(WgKey::of);
+            Optional<WgKey> newPrivate = request.device().privateKey();
+            if (newPrivate.isPresent()) {
+                own = newPrivate.get().isZero() ? Optional.empty() : Optional.of(newPrivate.get().publicKey());
+                own.ifPresent(present::remove); // the engine drops a peer that has our new public key
+            }
+            if (request.device().replacePeers()) {
+                present.clear();
+            }
+            plan = new ArrayList<>(request.peers().size());
+            next = 0;
+            phase = Phase.PLAN;
         }
-        List<Step> plan = new ArrayList<>(request.peers().size());
-        for (PeerUpdate update : request.peers()) {
+
+        /** Decides what one peer section does. */
+        private void planNext() throws UapiException {
+            if (next == request.peers().size()) {
+                present = null;
+                snapshot = null;
+                next = 0;
+                phase = Phase.SETTINGS;
+                return;
+            }
+            PeerUpdate update = request.peers().get(next++);
             WgKey key = update.publicKey();
             Action action;
             if (own.isPresent() && own.get().equals(key)) {
@@ -137,7 +210,32 @@ public final class SetOperation {
             }
             plan.add(new Step(action, update));
         }
-        return plan;
+
+        /** The socket settings (which may fail, then nothing has changed), the private key and the peers replaced. */
+        private void applySettings(Engine engine) throws UapiException {
+            DeviceUpdate d = request.device();
+            boolean fwmarkChanges = d.fwmark().isPresent() && d.fwmark().getAsInt() != device.fwmark();
+            boolean portChanges = d.listenPort().isPresent()
+                    && (d.listenPort().getAsInt() == 0 || d.listenPort().getAsInt() != device.listenPort());
+            applySocketSettings(device, d, fwmarkChanges, portChanges);
+            if (fwmarkChanges) {
+                summary.fwmark(device.fwmark());
+            }
+            if (portChanges) {
+                summary.listenPort(device.listenPort());
+            }
+            applyPrivateKey(engine, d, summary);
+            if (d.replacePeers()) {
+                replaced = List.copyOf(engine.peers());
+            }
+            next = 0;
+            phase = Phase.REMOVE;
+        }
+
+        /** What changed; complete once {@link #step} returned true. */
+        public SetSummary summary() {
+            return summary.build();
+        }
     }
 
     // ---------------------------------------------------------------- phase 2: socket settings

@@ -9,7 +9,7 @@ import java.net.SocketException;
  * the device settings the engine does not own because they belong to the UDP sockets (listen port,
  * fwmark). The gateway implements it; tests use a fake.
  *
- * <p>Every method is called on the engine's event loop (the one the {@link UapiServer} serves on) and
+ * <p>Every method is called on the engine's event loop (where the {@link UapiServer}'s requests run) and
  * must complete there without blocking on another thread: with Netty's epoll transport, binding a
  * channel from inside its own event loop completes before {@code bind()} returns, so check the future's
  * result instead of calling {@code sync()}.

@@ -7,15 +7,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.channel.EventLoop;
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.ServerChannel;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
@@ -27,13 +26,16 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The UAPI socket of one interface, {@code /var/run/wireguard/<ifname>.sock} ({@code protocol.md} §3),
- * served with Netty's epoll transport on the engine's own event loop, so every request runs on the
- * engine's owner thread.
+ * served on a thread of its own ({@code wgate-<ifname>-uapi-0}): reading, framing and parsing requests never take the
+ * engine's loop. Complete requests run on the engine's loop (its owner thread)
+ * through a {@link RequestRunner}, one at a time and in slices, so that even a {@code set} of fifty thousand peers
+ * leaves the data path free between slices of about 2 ms.
  *
  * <p>Life cycle: {@link #start} (from any thread but that loop) creates the directory if needed,
  * removes a stale socket left by a dead process, refuses when a live process owns the name, binds, and
@@ -63,6 +65,7 @@ public final class UapiServer implements AutoCloseable {
     private final String interfaceName;
     private final Path socketPath;
     private final EventLoop loop;
+    private final MultiThreadIoEventLoopGroup uapiGroup;
     private final Channel serverChannel;
     private final ChannelGroup connections;
     private final Object fileKey;
@@ -70,11 +73,12 @@ public final class UapiServer implements AutoCloseable {
     private final AtomicBoolean closed;
     private ScheduledFuture<?> watch;
 
-    private UapiServer(String interfaceName, Path socketPath, EventLoop loop, Channel serverChannel,
-                       ChannelGroup connections, Object fileKey, AtomicBoolean closed) {
+    private UapiServer(String interfaceName, Path socketPath, EventLoop loop, MultiThreadIoEventLoopGroup uapiGroup,
+                       Channel serverChannel, ChannelGroup connections, Object fileKey, AtomicBoolean closed) {
         this.interfaceName = interfaceName;
         this.socketPath = socketPath;
         this.loop = loop;
+        this.uapiGroup = uapiGroup;
         this.serverChannel = serverChannel;
         this.connections = connections;
         this.fileKey = fileKey;
@@ -95,7 +99,7 @@ public final class UapiServer implements AutoCloseable {
      * @param directory       the socket directory ({@code wg} only looks in {@code /var/run/wireguard})
      * @param interfaceName   a valid Linux interface name (1..15 bytes)
      * @param device          what requests read and change
-     * @param engineLoop      the engine's event loop (an epoll loop); requests run there
+     * @param engineLoop      the engine's event loop; requests run there, in slices
      * @param maxRequestBytes bound on one request's size
      * @throws java.nio.file.FileAlreadyExistsException when another live process serves this interface
      *     ("interface NAME is already in use by another process") or the name is taken by a non-socket
@@ -119,14 +123,18 @@ public final class UapiServer implements AutoCloseable {
         UapiSocketFile.ensureDirectory(directory);
         UapiSocketFile.clearStale(socketPath, interfaceName);
 
-        SetOperation setOperation = new SetOperation();
-        PendingRequests pending = new PendingRequests(limits.maxPendingBytes()); // owner: engineLoop
-        ConnectionRefusals refusals = new ConnectionRefusals(); // owner: engineLoop
-        ChannelGroup connections = new DefaultChannelGroup("uapi-" + interfaceName, engineLoop);
+        RequestRunner runner = new RequestRunner(interfaceName, device, new SetOperation(), engineLoop);
+        ThreadFactory uapiThread = task -> new FastThreadLocalThread(task, "wgate-" + interfaceName + "-uapi-0");
+        MultiThreadIoEventLoopGroup uapiGroup = new MultiThreadIoEventLoopGroup(1, uapiThread,
+                EpollIoHandler.newFactory());
+        EventLoop uapiLoop = uapiGroup.next();
+        PendingRequests pending = new PendingRequests(limits.maxPendingBytes()); // owner: uapiLoop
+        ConnectionRefusals refusals = new ConnectionRefusals(); // owner: uapiLoop
+        ChannelGroup connections = new DefaultChannelGroup("uapi-" + interfaceName, uapiLoop);
         AtomicBoolean closed = new AtomicBoolean();
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(engineLoop, engineLoop)
-                .channel(serverChannelFor(engineLoop))
+                .group(uapiLoop, uapiLoop)
+                .channel(EpollServerDomainSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -143,7 +151,7 @@ public final class UapiServer implements AutoCloseable {
                         channel.pipeline().addLast(
                                 new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
                                 new UapiLineDecoder(MAX_LINE_BYTES),
-                                new UapiHandler(interfaceName, device, setOperation, limits, pending));
+                                new UapiHandler(interfaceName, runner, limits, pending));
                     }
                 });
 
@@ -154,11 +162,13 @@ public final class UapiServer implements AutoCloseable {
             serverChannel = bind(bootstrap, bound, socketPath);
             Object fileKey = UapiSocketFile.publish(bound, socketPath, interfaceName);
             LOG.log(Level.INFO, "{0}: UAPI listening on {1}", interfaceName, socketPath);
-            return new UapiServer(interfaceName, socketPath, engineLoop, serverChannel, connections, fileKey, closed);
+            return new UapiServer(interfaceName, socketPath, engineLoop, uapiGroup, serverChannel, connections, fileKey,
+                    closed);
         } catch (IOException | RuntimeException e) {
             if (serverChannel != null) {
                 serverChannel.close().awaitUninterruptibly();
             }
+            uapiGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
             throw e;
         } finally {
             Files.deleteIfExists(bound);
@@ -186,14 +196,6 @@ public final class UapiServer implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** The Unix-socket server channel of the engine loop's transport: epoll, or io_uring when selected. */
-    private static Class<? extends ServerChannel> serverChannelFor(EventLoop loop) {
-        if (loop instanceof IoEventLoop ioLoop && ioLoop.isIoType(IoUringIoHandler.class)) {
-            return IoUringServerDomainSocketChannel.class;
-        }
-        return EpollServerDomainSocketChannel.class;
     }
 
     private static Channel bind(ServerBootstrap bootstrap, Path bound, Path socketPath) throws IOException {
@@ -285,6 +287,7 @@ public final class UapiServer implements AutoCloseable {
             serverClosed.awaitUninterruptibly();
             connectionsClosed.awaitUninterruptibly();
         }
+        uapiGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS); // not awaited: this may be the engine's loop
         LOG.log(Level.INFO, "{0}: UAPI socket closed", interfaceName);
     }
 

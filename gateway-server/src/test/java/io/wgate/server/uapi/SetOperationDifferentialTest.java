@@ -54,14 +54,20 @@ class SetOperationDifferentialTest {
                 boolean expected = naive.apply(request);
                 boolean actual;
                 try {
-                    operation.apply(device, request);
+                    if (i % 2 == 0) {
+                        operation.apply(device, request);
+                    } else {
+                        applyOneStepPerSlice(operation, device, request);
+                    }
                     actual = true;
                 } catch (UapiException e) {
                     actual = false;
                 }
-                String where = "seed " + seed + ", request " + i + ":\n" + body;
+                String where = "seed " + seed + ", request " + i + (i % 2 == 0 ? "" : " (one step per slice)")
+                        + ":\n" + body;
                 assertEquals(expected, actual, where);
                 assertEquals(naive.snapshot(), snapshot(engine, device), where);
+                assertEquals(GetOperation.render(device), renderOnePeerPerSlice(device), where);
                 if (actual) {
                     applied++;
                 } else {
@@ -73,6 +79,23 @@ class SetOperationDifferentialTest {
         } finally {
             engine.close();
         }
+    }
+
+    /** The way the UAPI runs a request: in slices, here as short as they get (a deadline already past). */
+    private static void applyOneStepPerSlice(SetOperation operation, FakeDevice device, UapiRequest.Set request)
+            throws UapiException {
+        SetOperation.Run run = operation.begin(device, request);
+        while (!run.step(System.nanoTime() - 1)) {
+            // the next slice
+        }
+    }
+
+    private static String renderOnePeerPerSlice(FakeDevice device) {
+        GetOperation.Run run = GetOperation.begin(device);
+        while (!run.step(System.nanoTime() - 1)) {
+            // the next slice
+        }
+        return run.text();
     }
 
     private static NaiveDevice.Snapshot snapshot(Engine engine, FakeDevice device) {

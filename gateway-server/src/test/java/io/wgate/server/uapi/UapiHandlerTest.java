@@ -24,10 +24,14 @@ class UapiHandlerTest extends FakeDeviceFixture {
         channel = pipeline(1 << 20);
     }
 
+    /** The runner uses the channel's own loop as the engine's loop: the test thread runs both. */
     private EmbeddedChannel pipeline(long maxRequestBytes) {
-        return new EmbeddedChannel(new UapiLineDecoder(64),
-                new UapiHandler("wgt-test0", device, new SetOperation(),
+        EmbeddedChannel embedded = new EmbeddedChannel();
+        embedded.pipeline().addLast(new UapiLineDecoder(64),
+                new UapiHandler("wgt-test0", new RequestRunner("wgt-test0", device, new SetOperation(),
+                        embedded.eventLoop()),
                         UapiLimits.DEFAULTS.withMaxRequestBytes(maxRequestBytes), new PendingRequests(1L << 30)));
+        return embedded;
     }
 
     @AfterEach
@@ -42,6 +46,8 @@ class UapiHandlerTest extends FakeDeviceFixture {
     }
 
     private String output() {
+        channel.runPendingTasks(); // the runner's slices and answers
+        channel.runPendingTasks();
         StringBuilder out = new StringBuilder();
         ByteBuf buf;
         while ((buf = channel.readOutbound()) != null) {

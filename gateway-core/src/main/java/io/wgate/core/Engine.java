@@ -5,6 +5,7 @@ import io.wgate.core.cookie.CookieChecker;
 import io.wgate.core.limit.HandshakeQueue;
 import io.wgate.core.limit.CookieReplyLimiter;
 import io.wgate.core.limit.HandshakeRateLimiter;
+import io.wgate.core.limit.KnownEndpoints;
 import io.wgate.core.noise.StaticIdentity;
 import io.wgate.core.peer.Peer;
 import io.wgate.core.peer.PeerTimers;
@@ -56,6 +57,10 @@ public final class Engine {
     final CookieChecker cookieChecker;
     final HandshakeRateLimiter rateLimiter = new HandshakeRateLimiter();
     final CookieReplyLimiter cookieReplyLimiter = new CookieReplyLimiter();
+    /** Our peers' endpoints: under load, their initiations skip the cookie round trip (see {@link KnownEndpoints}). */
+    final KnownEndpoints knownEndpoints = new KnownEndpoints();
+    /** The rate limit of initiations let through by {@link #knownEndpoints} without a valid mac2. */
+    final HandshakeRateLimiter knownEndpointLimiter = new HandshakeRateLimiter();
     final HandshakeQueue handshakeQueue;
     final Consumer<Keypair> retireKeypair = this::retireKeypair;
     final TransportSender sender;
@@ -66,7 +71,15 @@ public final class Engine {
     StaticIdentity identity;
     int mtu;
     /** Where sealing and opening go; null: inline on the owner thread. */
+    /**
+     * How many times the configured budget of handshake messages a tick takes when their Diffie-Hellman runs on a
+     * worker ({@link HandshakeJobs}): each then costs the owner a mac1 check and a copy, not an X25519, and a flood
+     * must not overflow the queue while the loop is idling on a small budget.
+     */
+    static final int OFFLOADED_BUDGET_FACTOR = 8;
+
     CryptoQueue cryptoQueue;
+    HandshakeJobs handshakeJobs;
     private long earliestDeadlineNanos = Long.MAX_VALUE;
     private boolean tickDue;
     /** A peer is owed an action at the next tick (a keepalive, a staged flush) regardless of deadlines. */
@@ -169,6 +182,37 @@ public final class Engine {
     }
 
     /**
+     * Hands the Diffie-Hellman work of initiations to {@code jobs} from now on (null: inline, on the owner thread,
+     * the default). Set it before traffic flows; when taking it away, complete or {@link #discardHandshakeJob discard}
+     * every job in flight.
+     */
+    public void setHandshakeJobs(HandshakeJobs jobs) {
+        handshakeJobs = jobs;
+    }
+
+    /**
+     * A job submitted to the {@link HandshakeJobs} was run by a worker: finishes the initiation (the peer's timestamp
+     * and flood rules, the response, the new session) unless our private key changed meanwhile. Clears the job.
+     */
+    public void onHandshakeDone(long nowNanos, HandshakeJob job, Outbox out) {
+        try {
+            handshakes.finishInitiation(nowNanos, job, out);
+        } finally {
+            job.clear();
+        }
+    }
+
+    /** A job that will not be completed (the workers stopped): wipes it. */
+    public void discardHandshakeJob(HandshakeJob job) {
+        job.clear();
+    }
+
+    /** Handshake initiations waiting for a worker's Diffie-Hellman, counted towards the under-load depth. */
+    int handshakeBacklog() {
+        return handshakeJobs == null ? 0 : handshakeJobs.backlog();
+    }
+
+    /**
      * An IP packet was read from the tunnel. Takes ownership of {@code packet}; its readable bytes
      * are one IPv4 or IPv6 packet. When the buffer has {@value io.wgate.core.wire.Transport#HEADER_LENGTH}
      * bytes of headroom before the reader index and room for padding plus the tag after it, the packet
@@ -184,7 +228,8 @@ public final class Engine {
      */
     public void onTick(long nowNanos, Outbox out) {
         tickDue = false;
-        int budget = config.handshakesPerTick();
+        int budget = handshakeJobs == null ? config.handshakesPerTick()
+                : config.handshakesPerTick() * OFFLOADED_BUDGET_FACTOR;
         while (budget-- > 0 && handshakeQueue.poll()) {
             ByteBuf message = handshakeQueue.polledMessage();
             load.countMessage();
@@ -201,7 +246,7 @@ public final class Engine {
         if (!handshakeQueue.isEmpty()) {
             tickDue = true;
         }
-        if (load.active() && !handshakeQueue.isUnderLoad(nowNanos)) {
+        if (load.active() && !handshakeQueue.isUnderLoad(nowNanos, handshakeBacklog())) {
             load.end(nowNanos);
         }
     }
@@ -366,6 +411,7 @@ public final class Engine {
             throw new IllegalArgumentException("peer " + peer.name() + " already exists");
         }
         peer.handshake().setIdentity(identity);
+        peer.trackEndpointIn(knownEndpoints);
         return peer;
     }
 
@@ -384,6 +430,7 @@ public final class Engine {
         if (!peers.remove(peer)) {
             return;
         }
+        peer.trackEndpointIn(null);
         allowedIps.removeAll(peer);
         zeroKeyMaterial(peer);
         peer.handshake().wipeKeys();
@@ -449,7 +496,7 @@ public final class Engine {
      * at an eighth of its capacity: handshakes then need a valid mac2 and are rate limited). Owner thread only.
      */
     public boolean isUnderLoad(long nowNanos) {
-        return handshakeQueue.isUnderLoad(nowNanos);
+        return handshakeQueue.isUnderLoad(nowNanos, handshakeBacklog());
     }
 
     /** Handshake messages waiting for {@link #onTick}. */

@@ -44,7 +44,7 @@ final class HandshakeProcessor {
             return;
         }
         // Evaluated for every handshake message, valid or not, so a flood of junk keeps us under load.
-        boolean underLoad = engine.handshakeQueue.isUnderLoad(nowNanos);
+        boolean underLoad = engine.handshakeQueue.isUnderLoad(nowNanos, engine.handshakeBacklog());
         engine.load.observe(nowNanos, underLoad);
         if (engine.identity == null) {
             reject(DropReason.NO_IDENTITY);
@@ -55,7 +55,14 @@ final class HandshakeProcessor {
             return;
         }
         if (underLoad) {
-            if (!engine.cookieChecker.checkMac2(message, offset, length, source, nowNanos)) {
+            boolean mac2 = engine.cookieChecker.checkMac2(message, offset, length, source, nowNanos);
+            if (!mac2 && engine.knownEndpoints.contains(source)
+                    && engine.knownEndpointLimiter.allow(nowNanos, source.getAddress())) {
+                // A peer's own endpoint (a peer restarted during a flood): no cookie round trip, its own rate limit.
+                consume(type, nowNanos, message, offset, length, source, out);
+                return;
+            }
+            if (!mac2) {
                 if (!engine.cookieReplyLimiter.allow(nowNanos, source.getAddress())) {
                     reject(DropReason.COOKIE_REPLY_LIMITED);
                 } else if (sendCookieReply(nowNanos, message, offset, length, source, out)) {
@@ -70,6 +77,11 @@ final class HandshakeProcessor {
                 return;
             }
         }
+        consume(type, nowNanos, message, offset, length, source, out);
+    }
+
+    private void consume(int type, long nowNanos, ByteBuf message, int offset, int length, InetSocketAddress source,
+                         Outbox out) {
         if (type == MessageType.INITIATION) {
             consumeInitiation(nowNanos, message, offset, length, source, out);
         } else {
@@ -81,19 +93,51 @@ final class HandshakeProcessor {
 
     private void consumeInitiation(long nowNanos, ByteBuf message, int offset, int length, InetSocketAddress source,
                                    Outbox out) {
+        HandshakeJobs jobs = engine.handshakeJobs;
+        if (jobs != null) {
+            HandshakeJob job = jobs.claim();
+            if (job == null) {
+                reject(DropReason.HANDSHAKE_QUEUE_FULL);
+                return;
+            }
+            job.prepare(engine.identity, message, offset, source);
+            jobs.submit(job); // the Diffie-Hellman runs on a worker; finishInitiation completes it here
+            return;
+        }
         initiation.wrap(message, offset);
         DropReason failure = Handshake.decryptInitiation(engine.identity, engine.config.aead(), initiation, decrypted);
         if (failure != null) {
             reject(failure);
             return;
         }
+        consumeDecrypted(nowNanos, initiation, length, source, out);
+    }
+
+    /** The rest of an initiation whose Diffie-Hellman a worker did ({@link HandshakeJob}). */
+    void finishInitiation(long nowNanos, HandshakeJob job, Outbox out) {
+        if (job.identity() != engine.identity) {
+            reject(DropReason.NO_IDENTITY); // our private key changed (or went) while the worker ran
+            return;
+        }
+        if (job.failure() != null) {
+            reject(job.failure());
+            return;
+        }
+        // The worker's result moves into the processor's own holder: consumeDecrypted reads it from there.
+        decrypted.takeFrom(job.decrypted());
+        consumeDecrypted(nowNanos, job.initiation(), Initiation.LENGTH, job.source(), out);
+    }
+
+    /** After the initiator's static key was decrypted into {@link #decrypted}: the peer's rules and the response. */
+    private void consumeDecrypted(long nowNanos, Initiation initiation, int length, InetSocketAddress source,
+                                  Outbox out) {
         Peer peer = engine.peers.get(decrypted.remoteStatic());
         if (peer == null) {
             decrypted.clear();
             reject(DropReason.UNKNOWN_PEER);
             return;
         }
-        failure = peer.handshake().consumeInitiation(decrypted, engine.config.aead(), initiation, nowNanos);
+        DropReason failure = peer.handshake().consumeInitiation(decrypted, engine.config.aead(), initiation, nowNanos);
         decrypted.clear(); // consumed or rejected: either way nothing of it stays here
         if (failure != null) {
             reject(failure);

@@ -227,4 +227,38 @@ class EngineCookieTest {
         pair.run();
         assertEquals(2, counters.get(EngineEvent.UNDER_LOAD_ENTERED), "a new flood is a new episode");
     }
+
+    @Test
+    void underLoadAPeerAtItsKnownEndpointIsAnsweredWithoutTheCookieRoundTrip() {
+        pair.bob.peer.setEndpoint(EnginePair.ALICE_ADDRESS); // bob knows where alice is (a restarted alice)
+        flood(600);
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 1)));
+
+        assertEquals(1, pair.sent(pair.bob, MessageType.RESPONSE).size(), "a response, not a cookie");
+        assertEquals(0, pair.sent(pair.bob, MessageType.COOKIE_REPLY).size());
+        List<ByteBuf> arrived = pair.bob.takeTunnel();
+        assertEquals(1, arrived.size(), "the session is up at once");
+        arrived.forEach(ByteBuf::release);
+    }
+
+    @Test
+    void underLoadInitiationsFromAKnownEndpointGetTheirOwnRateThenCookies() {
+        pair.bob.peer.setEndpoint(EnginePair.ALICE_ADDRESS);
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 1)));
+        pair.bob.takeTunnel().forEach(ByteBuf::release);
+        byte[] initiation = pair.sent(pair.alice, MessageType.INITIATION).getFirst().bytes();
+
+        flood(600);
+        for (int i = 0; i < 12; i++) { // a spoofer replaying alice's initiation from alice's address
+            pair.bob.engine.onDatagram(pair.now(), Unpooled.wrappedBuffer(initiation.clone()),
+                    EnginePair.ALICE_ADDRESS, pair.bob.outbox);
+        }
+        pair.run();
+        long replays = pair.bob.engine.drops().get(DropReason.HANDSHAKE_REPLAY);
+        long cookies = pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_SENT)
+                + pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_LIMITED);
+        assertEquals(5, replays, "the known-endpoint lane lets its burst through (and the replays fail there)");
+        assertEquals(7, cookies, "beyond it, the usual cookie path: alice's own way in stays open");
+        assertEquals(1, pair.sent(pair.bob, MessageType.RESPONSE).size(), "no response to any replay");
+    }
 }

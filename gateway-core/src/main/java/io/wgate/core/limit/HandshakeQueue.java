@@ -85,7 +85,15 @@ public final class HandshakeQueue {
      * did less than {@link Protocol#UNDER_LOAD_AFTER_TIME_NANOS} ago.
      */
     public boolean isUnderLoad(long nowNanos) {
-        if (size >= underLoadDepth) {
+        return isUnderLoad(nowNanos, 0);
+    }
+
+    /**
+     * As {@link #isUnderLoad(long)}, counting {@code elsewhere} messages that passed this queue but still wait for
+     * their handshake work (on a worker) as if they were still queued here.
+     */
+    public boolean isUnderLoad(long nowNanos, int elsewhere) {
+        if (size + elsewhere >= underLoadDepth) {
             lastUnderLoadNanos = nowNanos;
             everUnderLoad = true;
             return true;

@@ -22,6 +22,18 @@ public final class DecryptedInitiation {
         return senderIndex;
     }
 
+    /** Moves {@code other}'s state here (wiping what this one held); {@code other} is left empty. */
+    public void takeFrom(DecryptedInitiation other) {
+        clear();
+        symmetric = other.symmetric;
+        remoteEphemeral = other.remoteEphemeral;
+        remoteStatic = other.remoteStatic;
+        senderIndex = other.senderIndex;
+        other.symmetric = null;
+        other.remoteEphemeral = null;
+        other.remoteStatic = null;
+    }
+
     /** Wipes what is still held (a consumed initiation's state has moved to the peer's handshake). */
     public void clear() {
         if (symmetric != null) {

@@ -1,10 +1,12 @@
 package io.wgate.core.peer;
 
 import io.wgate.core.cookie.CookieGenerator;
+import io.wgate.core.limit.KnownEndpoints;
 import io.wgate.core.noise.Handshake;
 import io.wgate.core.route.IndexEntry;
 import io.wgate.core.session.Keypair;
 import io.wgate.core.session.Keypairs;
+import io.wgate.core.limit.KnownEndpoints;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
@@ -48,6 +50,7 @@ public final class Peer implements IndexEntry {
     private final StagedPackets staged = new StagedPackets(StagedPackets.MAX_STAGED_PACKETS);
 
     private InetSocketAddress endpoint;
+    private KnownEndpoints knownEndpoints;
     private int persistentKeepaliveSeconds;
     private boolean keepalivePending;
     private long lastSentHandshakeNanos;
@@ -114,8 +117,26 @@ public final class Peer implements IndexEntry {
         return endpoint;
     }
 
+    /** Sets where we send to; the engine's {@link KnownEndpoints}, if tracking this peer, learn of the change. */
     public void setEndpoint(InetSocketAddress endpoint) {
+        if (knownEndpoints != null) {
+            knownEndpoints.moved(this.endpoint, endpoint);
+        }
         this.endpoint = endpoint;
+    }
+
+    /**
+     * Reports this peer's endpoint, now and on every change, to {@code endpoints} (null: stop, and take the current
+     * endpoint out of the previous set). Owner thread.
+     */
+    public void trackEndpointIn(KnownEndpoints endpoints) {
+        if (knownEndpoints != null) {
+            knownEndpoints.moved(endpoint, null);
+        }
+        knownEndpoints = endpoints;
+        if (endpoints != null) {
+            endpoints.moved(null, endpoint);
+        }
     }
 
     /** Persistent keepalive interval in seconds, 0 when off. */

@@ -9,6 +9,7 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.wgate.core.Engine;
+import io.wgate.core.Protocol;
 import io.wgate.core.wire.Transport;
 import io.wgate.crypto.AeadImplementation;
 import io.wgate.crypto.ChaCha20Poly1305;
@@ -43,6 +44,11 @@ final class DataPlane {
     private static final long LOOP_TASK_TIMEOUT_SECONDS = 30;
     /** Crypto jobs in flight at most (a few read bursts' worth). */
     private static final int CRYPTO_RING_JOBS = 1024;
+    /**
+     * Initiations waiting for the handshake worker at most: twice the engine's under-load depth, so the engine asks
+     * for cookies well before the worker's queue turns initiations away.
+     */
+    private static final int HANDSHAKE_JOBS = Protocol.MAX_QUEUED_INCOMING_HANDSHAKES / 4;
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
     private final String name;
@@ -103,7 +109,12 @@ final class DataPlane {
                 return null;
             });
         }
-        LOG.log(Level.INFO, "{0}: {1}{2}", name,
+        onLoop(() -> {
+            driver.useHandshakeWorker(new HandshakeWorker(HANDSHAKE_JOBS, implementation::newInstance,
+                    "wgate-" + name + "-handshake-0", loop, driver::completeHandshakeJobs));
+            return null;
+        });
+        LOG.log(Level.INFO, "{0}: {1}, handshakes on their own thread{2}", name,
                 workerCount == 0 ? "sealing and opening on the event loop" : workerCount + " crypto workers",
                 cpus == null ? "" : "; pinned: event loop to CPU " + cpus.loopCpu() + pinnedWorkers(cpus, workerCount));
     }

@@ -16,8 +16,8 @@ import java.util.function.LongSupplier;
  * {@link Engine#onTick} at {@link Engine#nextDeadlineNanos()}. Queued handshake work runs as its own loop task, one
  * budget per round of the loop, so reads of transport data interleave with it.
  *
- * <p>Threads: the engine, this driver, the outbox and the crypto workers' owner side belong to the engine's event
- * loop. {@link #requireLoop} is the one check of that, made by every method that is not per packet (and so, once per
+ * <p>Threads: the engine, this driver, the outbox and the owner side of the crypto workers and of the handshake
+ * worker belong to the engine's event loop. {@link #requireLoop} is the one check of that, made by every method that is not per packet (and so, once per
  * batch, for the per-packet ones too).
  */
 final class EngineDriver {
@@ -34,6 +34,7 @@ final class EngineDriver {
     private final Runnable tickTask = this::tick;
     private NettyOutbox outbox;
     private CryptoWorkers workers;
+    private HandshakeWorker handshakeWorker;
     private ChannelHandlerContext routeContext;
     private ScheduledFuture<?> scheduledTick;
     private long scheduledDeadlineNanos = Long.MAX_VALUE;
@@ -70,6 +71,28 @@ final class EngineDriver {
         requireLoop("start the crypto workers");
         this.workers = cryptoWorkers;
         engine.setCryptoQueue(cryptoWorkers);
+    }
+
+    /**
+     * Runs the Diffie-Hellman of initiations on {@code worker} from now on (before traffic flows); its completion
+     * requests must run {@link #completeHandshakeJobs} on this loop.
+     */
+    void useHandshakeWorker(HandshakeWorker worker) {
+        requireLoop("start the handshake worker");
+        this.handshakeWorker = worker;
+        engine.setHandshakeJobs(worker);
+    }
+
+    /** The handshake worker finished jobs: the engine completes them (responses go out), then the batch ends. */
+    void completeHandshakeJobs() {
+        requireLoop("complete handshake jobs");
+        if (stopped || handshakeWorker == null) {
+            return;
+        }
+        long now = nowNanos();
+        reserveCryptoSlots(); // a completed handshake may flush staged packets
+        handshakeWorker.completeReady(job -> engine.onHandshakeDone(now, job, outbox));
+        afterBatch();
     }
 
     /** Plaintext completed by the workers enters the UDP pipeline at {@code context} (the decrypt stage's). */
@@ -213,6 +236,11 @@ final class EngineDriver {
             workers.discardInFlight();
             engine.setCryptoQueue(null);
             workers = null;
+        }
+        if (handshakeWorker != null) {
+            handshakeWorker.close(engine::discardHandshakeJob);
+            engine.setHandshakeJobs(null);
+            handshakeWorker = null;
         }
     }
 

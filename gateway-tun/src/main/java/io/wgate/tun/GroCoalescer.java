@@ -99,6 +99,9 @@ final class GroCoalescer {
         int l4 = r + ipLen;
         int l4Len;
         if (proto == GsoSplitter.PROTO_TCP && tcp) {
+            if (ipLen + GsoSplitter.TCP_MIN_HEADER >= len) {
+                return 1; // no room for a TCP header and payload; the data offset may lie past the packet
+            }
             l4Len = (first.getUnsignedByte(l4 + 12) >>> 4) * 4;
             if (l4Len < GsoSplitter.TCP_MIN_HEADER || ipLen + l4Len >= len
                     || first.getUnsignedByte(l4 + GsoSplitter.TCP_FLAGS_OFFSET) != TCP_FIRST_FLAGS) {

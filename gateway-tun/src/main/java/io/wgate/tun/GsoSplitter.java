@@ -117,7 +117,8 @@ final class GsoSplitter {
         }
         int l4 = transportOffset(src, pkt, len, v4, isUdp ? PROTO_UDP : PROTO_TCP);
         int checksumAt = isUdp ? UDP_CSUM_OFFSET : TCP_CSUM_OFFSET;
-        if (l4 < 0 || size == 0 || (csum && (start != l4 || offset != checksumAt))) {
+        if (l4 < 0 || size == 0 || (csum && (start != l4 || offset != checksumAt))
+                || (!isUdp && l4 + TCP_MIN_HEADER > len)) { // the TCP data offset must lie inside the packet
             return TunDropReason.GSO_HEADERS_INVALID;
         }
         int l4Header = isUdp ? UDP_HEADER : (src.getUnsignedByte(pkt + l4 + 12) >>> 4) * 4;
@@ -151,9 +152,11 @@ final class GsoSplitter {
         int version = src.getUnsignedByte(pkt) >>> 4;
         if (v4) {
             int ihl = (src.getUnsignedByte(pkt) & 0x0F) * 4;
+            if (version != 4 || ihl < IPV4_MIN_HEADER || ihl + UDP_HEADER > len) {
+                return -1; // checked first: the fields below must lie inside the packet
+            }
             boolean fragment = (src.getUnsignedShort(pkt + 6) & 0x3FFF) != 0; // MF or a fragment offset
-            if (version != 4 || ihl < IPV4_MIN_HEADER || ihl + UDP_HEADER > len
-                    || src.getUnsignedShort(pkt + 2) != len || src.getUnsignedByte(pkt + 9) != proto || fragment) {
+            if (src.getUnsignedShort(pkt + 2) != len || src.getUnsignedByte(pkt + 9) != proto || fragment) {
                 return -1;
             }
             return ihl;

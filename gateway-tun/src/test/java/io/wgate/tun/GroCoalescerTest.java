@@ -39,21 +39,7 @@ class GroCoalescerTest {
                 bufs[i] = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(16 + p.length + 32));
                 bufs[i].setIndex(16, 16).writeBytes(p);
             }
-            List<byte[]> writes = new ArrayList<>();
-            for (int pos = 0; pos < bufs.length; ) {
-                int count = coalescer.group(bufs, pos, bufs.length);
-                assertTrue(count >= 1 && pos + count <= bufs.length, "group of " + count + " at " + pos);
-                if (count == 1) {
-                    byte[] write = new byte[10 + packets.get(pos).length];
-                    System.arraycopy(packets.get(pos), 0, write, 10, packets.get(pos).length);
-                    writes.add(write);
-                } else {
-                    writes.add(gather(coalescer));
-                    assertEquals(count + 1, coalescer.iovecCount());
-                }
-                pos += count;
-            }
-            return writes;
+            return writes(coalescer, bufs);
         } finally {
             for (ByteBuf buf : bufs) {
                 if (buf != null) {
@@ -61,6 +47,29 @@ class GroCoalescerTest {
                 }
             }
         }
+    }
+
+    /**
+     * The writes {@code coalescer} makes for the packets {@code bufs} (one window), each as virtio_net_hdr + packet.
+     * Borrows the buffers; their indices are not changed.
+     */
+    static List<byte[]> writes(GroCoalescer coalescer, ByteBuf[] bufs) {
+        List<byte[]> writes = new ArrayList<>();
+        for (int pos = 0; pos < bufs.length; ) {
+            int count = coalescer.group(bufs, pos, bufs.length);
+            assertTrue(count >= 1 && pos + count <= bufs.length, "group of " + count + " at " + pos);
+            if (count == 1) {
+                ByteBuf packet = bufs[pos];
+                byte[] write = new byte[10 + packet.readableBytes()];
+                packet.getBytes(packet.readerIndex(), write, 10, packet.readableBytes());
+                writes.add(write);
+            } else {
+                writes.add(gather(coalescer));
+                assertEquals(count + 1, coalescer.iovecCount());
+            }
+            pos += count;
+        }
+        return writes;
     }
 
     /** The bytes a writev of the prepared vectors would write. */
@@ -182,6 +191,25 @@ class GroCoalescerTest {
         assertEquals(List.of(64, 6), groupSizes(run(70, 500, true, false)));
         // 1400-byte payloads: 46 of them make 64 440 bytes with headers; the 47th would pass 65 535
         assertEquals(List.of(46, 4), groupSizes(run(50, 1400, true, false)));
+    }
+
+    @Test
+    void readsNothingPastAFirstPacketThatEndsInsideItsTcpHeader() {
+        // A 30-byte IPv4 packet whose TCP header ends before the data offset, then a full one, each in a buffer that
+        // ends where the packet does: the data offset used to be read before the length was checked.
+        byte[] cut = Arrays.copyOf(Ipv4OrV6.packet(true, false, 0, 1000, 0, new Random(5)), 30);
+        NaiveSegmenter.put16(cut, 2, cut.length);
+        byte[] full = Ipv4OrV6.packet(true, false, 100, 1000, 1, new Random(6));
+        ByteBuf[] bufs = {Unpooled.directBuffer(cut.length, cut.length).writeBytes(cut),
+            Unpooled.directBuffer(full.length, full.length).writeBytes(full)};
+        try {
+            assertEquals(1, new GroCoalescer().group(bufs, 0, bufs.length));
+            assertEquals(2, NaiveCoalescer.coalesce(List.of(cut, full), false).size(), "the naive twin: two writes");
+        } finally {
+            for (ByteBuf buf : bufs) {
+                buf.release();
+            }
+        }
     }
 
     private static List<Integer> groupSizes(List<byte[]> packets) {

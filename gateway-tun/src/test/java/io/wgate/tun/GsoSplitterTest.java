@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -104,7 +105,7 @@ class GsoSplitterTest {
     }
 
     /** Properties of a correct split, checked without either implementation's arithmetic. */
-    private static void checkSegments(SuperPackets.Spec spec, byte[] read, List<byte[]> segments, String what) {
+    static void checkSegments(SuperPackets.Spec spec, byte[] read, List<byte[]> segments, String what) {
         byte[] packet = Arrays.copyOfRange(read, 10, read.length);
         int ip = spec.ipHeader();
         int headers = spec.headers();
@@ -114,36 +115,37 @@ class GsoSplitterTest {
         long seq = Integer.toUnsignedLong(ByteBuffer.wrap(packet).getInt(ip + 4));
         for (int i = 0; i < segments.size(); i++) {
             byte[] s = segments.get(i);
-            String at = what + " segment " + i;
+            int n = i;
+            Supplier<String> at = () -> what + " segment " + n;
             assertTrue(s.length <= headers + spec.gsoSize(), at);
-            assertTrue(SuperPackets.l4ChecksumValid(s), at + ": L4 checksum");
+            assertTrue(SuperPackets.l4ChecksumValid(s), () -> at.get() + ": L4 checksum");
             ByteBuffer b = ByteBuffer.wrap(s);
             if (spec.ipv4()) {
-                assertTrue(SuperPackets.ipv4HeaderChecksumValid(s), at + ": IPv4 header checksum");
-                assertEquals(s.length, b.getShort(2) & 0xFFFF, at + ": total length");
+                assertTrue(SuperPackets.ipv4HeaderChecksumValid(s), () -> at.get() + ": IPv4 header checksum");
+                assertEquals(s.length, b.getShort(2) & 0xFFFF, () -> at.get() + ": total length");
                 assertEquals(((packet[4] & 0xFF) << 8 | (packet[5] & 0xFF)) + i & 0xFFFF, b.getShort(4) & 0xFFFF,
-                        at + ": identification");
+                        () -> at.get() + ": identification");
                 assertArrayEquals(Arrays.copyOfRange(packet, 12, ip), Arrays.copyOfRange(s, 12, ip), at);
             } else {
-                assertEquals(s.length - 40, b.getShort(4) & 0xFFFF, at + ": payload length");
+                assertEquals(s.length - 40, b.getShort(4) & 0xFFFF, () -> at.get() + ": payload length");
                 assertArrayEquals(Arrays.copyOfRange(packet, 6, ip), Arrays.copyOfRange(s, 6, ip),
-                        at + ": the rest of the IPv6 header and its extension headers");
+                        () -> at.get() + ": the rest of the IPv6 header and its extension headers");
             }
             if (spec.udp()) {
-                assertEquals(s.length - ip, b.getShort(ip + 4) & 0xFFFF, at + ": UDP length");
+                assertEquals(s.length - ip, b.getShort(ip + 4) & 0xFFFF, () -> at.get() + ": UDP length");
                 assertArrayEquals(Arrays.copyOfRange(packet, ip, ip + 4), Arrays.copyOfRange(s, ip, ip + 4),
-                        at + ": ports");
+                        () -> at.get() + ": ports");
                 payload.write(s, headers, s.length - headers);
                 continue;
             }
             assertEquals((seq + (long) i * spec.gsoSize()) & 0xFFFFFFFFL, Integer.toUnsignedLong(b.getInt(ip + 4)),
-                    at + ": sequence number");
+                    () -> at.get() + ": sequence number");
             int flags = s[ip + 13] & 0xFF;
             int original = spec.tcpFlags();
             boolean last = i == segments.size() - 1;
-            assertEquals(last ? original & 0x09 : 0, flags & 0x09, at + ": FIN/PSH");
-            assertEquals(i == 0 ? original & 0x80 : 0, flags & 0x80, at + ": CWR");
-            assertEquals(original & 0x76, flags & 0x76, at + ": other flags");
+            assertEquals(last ? original & 0x09 : 0, flags & 0x09, () -> at.get() + ": FIN/PSH");
+            assertEquals(i == 0 ? original & 0x80 : 0, flags & 0x80, () -> at.get() + ": CWR");
+            assertEquals(original & 0x76, flags & 0x76, () -> at.get() + ": other flags");
             // TCP options and the rest of the header travel unchanged, except seq, flags and checksum
             assertArrayEquals(Arrays.copyOfRange(packet, ip + 8, ip + 13), Arrays.copyOfRange(s, ip + 8, ip + 13), at);
             assertArrayEquals(Arrays.copyOfRange(packet, ip + 18, headers), Arrays.copyOfRange(s, ip + 18, headers),
@@ -298,6 +300,27 @@ class GsoSplitterTest {
             NaiveSegmenter.put16(r, ip + 2, 38);
         });
         assertEquals(TunDropReason.GSO_HEADERS_INVALID, dropReason(truncated, NO_LIMIT), "truncated TCP header");
+    }
+
+    @Test
+    void readsNothingPastTheEndOfAShortRead() {
+        // Found by GsoSplitterFuzzTest: the fragment field of a read ending inside its IPv4 header, and the TCP data
+        // offset of one ending 10 bytes into its TCP header, were read before the length checks. Each read here fills
+        // its buffer exactly, so a read past its end throws.
+        byte[] insideIpv4Header = with(Arrays.copyOf(validV4(), 10 + 6), r -> r[0] = 0);
+        byte[] beforeDataOffset = with(Arrays.copyOf(validV4(), 10 + 28 + 10), r -> {
+            r[0] = 0; // no NEEDS_CSUM, so the checksum offsets are not what is wrong
+            NaiveSegmenter.put16(r, 10 + 2, 38);
+        });
+        for (byte[] read : List.of(insideIpv4Header, beforeDataOffset)) {
+            ByteBuf src = PooledByteBufAllocator.DEFAULT.directBuffer(read.length, read.length).writeBytes(read);
+            try {
+                TunDropReason reason = new GsoSplitter().prepare(src, 0, read.length, NO_LIMIT);
+                assertEquals(TunDropReason.GSO_HEADERS_INVALID, reason, read.length + "-byte read");
+            } finally {
+                src.release();
+            }
+        }
     }
 
     @Test

@@ -88,6 +88,9 @@ final class NaiveCoalescer {
         }
         int ip = v4 ? 20 : 40;
         if (proto == 6) {
+            if (ip + 20 >= p.length) {
+                return null; // no room for a TCP header and payload
+            }
             int tcp = ((p[ip + 12] & 0xFF) >> 4) * 4;
             if (tcp < 20 || ip + tcp >= p.length || (p[ip + 13] & 0xFF) != 0x10) {
                 return null;

@@ -22,7 +22,7 @@ class WgQuickConfigFuzzTest {
     private static final int MAX_INPUT_BYTES = 64 << 10;
     private static final KeyMaterialSearch SECRETS = TestKeys.secrets();
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "10m")
     @DictionaryEntries({"[Interface]", "[Peer]", "PrivateKey = " + TestKeys.MAIN_PRIVATE,
         "PublicKey = " + TestKeys.SATELLITE_PUBLIC, "PublicKey = " + TestKeys.OTHER_PUBLIC,
         "PublicKey = " + TestKeys.MAIN_PUBLIC, "PresharedKey = " + TestKeys.PRESHARED,

@@ -35,7 +35,7 @@ class UapiProtocolFuzzTest {
     private static final Set<Integer> REQUEST_ERRNOS = Set.of(UapiException.EPROTO, UapiException.EINVAL);
     private static final Set<Integer> CLOSE_ERRNOS = Set.of(UapiException.EIO, UapiException.EINVAL);
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "10m")
     @DictionaryEntries({"set=1", "get=1", "private_key=" + FuzzKeys.OWN_PRIVATE,
         "public_key=" + FuzzKeys.PEER_PUBLIC, "public_key=" + FuzzKeys.OTHER_PUBLIC,
         "preshared_key=" + FuzzKeys.PRESHARED,

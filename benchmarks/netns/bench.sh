@@ -20,6 +20,13 @@
 #   tcp4    iperf3 -P 4: the same figures.
 #   udp     iperf3 -u -l 1380 -b RATE: receiver Mbit/s, lost/total packets and loss % as the iperf3 server
 #           counted them (end.sum_received), and the rate the client managed to send (end.sum_sent).
+#   flood   tcp1 again, while a handshake flood hits B's port (issue "Hostile input"): wgate's HandshakeFlooder
+#           (in wgate.jar) runs in namespace A for the whole test and sends FLOOD_RATE datagrams a second, three
+#           quarters of them initiations with a valid mac1 for B's key, from random spoofed sources (raw socket)
+#           in 198.51.100.0/24 (on B's link: B's cookie replies wait for neighbour resolution that never answers)
+#           and 192.0.2.0/24 (off-link). Records Mbit/s, retransmits, the datagrams the flooder sent, and a ping
+#           (-i 0.05) through the tunnel alongside: its loss and average. The summary gives flood/tcp1, the
+#           share of its unflooded throughput each pair kept, and flood Mbit/s against wggo.
 # For tcp1, tcp4 and udp: CPU seconds per GB (10^9 bytes the iperf3 server received) for each daemon,
 # side A and side B apart, from utime+stime in /proc/PID/stat (the whole process, all its threads).
 #
@@ -29,6 +36,9 @@
 #   -p, --pairs LIST         BENCH_PAIRS     comma-separated, run in that order (default wgate,wggo,mixed)
 #   -T, --tests LIST         BENCH_TESTS     comma-separated subset of tcp1,tcp4,udp,ping (default all)
 #   -u, --udp-rate RATE      BENCH_UDP_RATE  offered UDP rate, iperf3 -b (default 1G)
+#   -f, --flood-rate N       BENCH_FLOOD_RATE datagrams per second of the flood test (default 200000: more than
+#                                            this machine sends, so the flooder goes as fast as it can; the
+#                                            rate it reached is recorded)
 #   -w, --warmup N           BENCH_WARMUP    seconds of unrecorded TCP (and N * 500 pings) before each
 #                                            pair's tests, 0 for none (default 8: the JVM's JIT compiles
 #                                            wgate's data path in the first seconds of traffic)
@@ -77,6 +87,8 @@ test_seconds=${BENCH_SECONDS:-10}
 pairs=${BENCH_PAIRS:-wgate,wggo,mixed}
 tests=${BENCH_TESTS:-tcp1,tcp4,udp,ping}
 udp_rate=${BENCH_UDP_RATE:-1G}
+flood_rate=${BENCH_FLOOD_RATE:-200000}
+flood_sources=198.51.100.0/24,192.0.2.0/24
 warmup=${BENCH_WARMUP:-8}
 out=${BENCH_OUT:-}
 wggo=${WIREGUARD_GO:-}
@@ -96,6 +108,7 @@ while (($#)); do
         -p | --pairs) pairs=$val ;;
         -T | --tests) tests=$val ;;
         -u | --udp-rate) udp_rate=$val ;;
+        -f | --flood-rate) flood_rate=$val ;;
         -w | --warmup) warmup=$val ;;
         -o | --out) out=$val ;;
         -g | --wireguard-go) wggo=$val ;;
@@ -108,6 +121,7 @@ done
 [[ $test_seconds =~ ^[0-9]+$ ]] && ((test_seconds >= 3)) || die "seconds: '$test_seconds' is not a whole number of at least 3"
 [[ $warmup =~ ^[0-9]+$ ]] || die "warmup: '$warmup' is not a whole number of seconds"
 [[ $udp_rate =~ ^[0-9]+(\.[0-9]+)?[KMGkmg]?$ ]] || die "udp-rate: '$udp_rate' is not an iperf3 rate such as 500M or 1G"
+[[ $flood_rate =~ ^[1-9][0-9]*$ ]] || die "flood-rate: '$flood_rate' is not a positive whole number of datagrams a second"
 IFS=, read -ra pair_list <<<"$pairs"
 IFS=, read -ra test_list <<<"$tests"
 ((${#pair_list[@]})) || die "pairs: none selected"
@@ -119,7 +133,7 @@ for p in "${pair_list[@]}"; do
     seen[p:$p]=1
 done
 for t in "${test_list[@]}"; do
-    [[ $t == tcp1 || $t == tcp4 || $t == udp || $t == ping ]] || die "tests: '$t' is not one of tcp1, tcp4, udp, ping"
+    [[ $t == tcp1 || $t == tcp4 || $t == udp || $t == ping || $t == flood ]] || die "tests: '$t' is not one of tcp1, tcp4, udp, ping, flood"
     seen[t:$t]=1
 done
 selected() { [[ -n ${seen[t:$1]:-} ]]; }
@@ -169,8 +183,15 @@ $me:   then run again with WIREGUARD_GO=DIR/usr/bin/wireguard-go (or --wireguard
 EOF
     fi
 fi
-if [[ -n $needs_wgate ]]; then
+if [[ -n $needs_wgate ]] || selected flood; then
     "$root/wgate" help >/dev/null || die "./wgate does not run (see above); it needs a JDK 25"
+fi
+flood_java=""
+if selected flood; then # the flooder runs from wgate.jar on the JDK the launcher would use
+    for j in "${JAVA_HOME:+$JAVA_HOME/bin/java}" /usr/lib/jvm/temurin-25*/bin/java /usr/lib/jvm/*25*/bin/java; do
+        if [[ -n $j && -x $j ]]; then flood_java=$j; break; fi
+    done
+    [[ -n $flood_java ]] || die "flood: no JDK 25 found for the flooder (JAVA_HOME or /usr/lib/jvm)"
 fi
 
 tag="wgb$$"
@@ -435,7 +456,18 @@ measure() { # test: tcp1, tcp4 or udp; records its figures
         tcp1) args=() ;;
         tcp4) args=(-P 4) ;;
         udp) args=(-u -l 1380 -b "$udp_rate") ;;
+        flood) args=() ;;
     esac
+    local flood_pid=""
+    if [[ $test == flood ]]; then # the flood starts first and outlasts the test; a ping runs alongside
+        ip netns exec "$ns_a" "$flood_java" --enable-native-access=ALL-UNNAMED -cp "$root/gateway-server/target/wgate.jar" \
+            io.wgate.server.demo.HandshakeFlooder 198.51.100.2 51820 "$pub_b" "$flood_rate" $((test_seconds + 3)) \
+            "$flood_sources" >"$work/flooder.txt" 2>&1 &
+        flood_pid=$!
+        sleep 1
+        (sleep 1 && exec ip netns exec "$ns_a" ping -q -i 0.05 -w $((test_seconds - 2)) 172.16.1.2) >"$work/ping-flood.txt" 2>&1 &
+        ping_pid=$!
+    fi
     start_iperf_server
     a0=$(cpu_ticks "$pid_a")
     b0=$(cpu_ticks "$pid_b")
@@ -448,6 +480,7 @@ measure() { # test: tcp1, tcp4 or udp; records its figures
     a1=$(cpu_ticks "$pid_a")
     b1=$(cpu_ticks "$pid_b")
     [[ -z $ping_pid ]] || wait "$ping_pid" || true
+    [[ -z $flood_pid ]] || wait "$flood_pid" || true
     stop_iperf_server
     json_flat <"$json" >"$flat" || true
     err=$(jget "$flat" error)
@@ -486,7 +519,20 @@ measure() { # test: tcp1, tcp4 or udp; records its figures
         summary+=", $(got "$test" retransmits) retransmits"
     fi
     summary+=", CPU s/GB A $(got "$test" cpu_a_s_per_gb) B $(got "$test" cpu_b_s_per_gb)"
-    if [[ -n $ping_pid ]]; then
+    if [[ $test == flood ]]; then
+        local flood_sent
+        flood_sent=$(sed -n 's/^sent \([0-9]*\),.*/\1/p' "$work/flooder.txt")
+        record flood flood_sent "$flood_sent"
+        record flood flood_rate "$([[ -n $flood_sent ]] && calc "printf \"%.0f\", $flood_sent / ($test_seconds + 3)")"
+        [[ -n $flood_sent ]] || say "WARNING: $pair round $round: the flooder reported nothing: $(head -c 300 "$work/flooder.txt")"
+        ping_test=flood
+        if ping_stats ping_flood_ "$work/ping-flood.txt"; then
+            summary+=", flood $(got flood flood_rate)/s, ping alongside lost $(got flood ping_flood_loss_percent) % avg $(got flood ping_flood_avg_ms) ms"
+        else
+            summary+=", flood $(got flood flood_rate)/s, no answer to the ping alongside"
+            record flood ping_flood_loss_percent 100
+        fi
+    elif [[ -n $ping_pid ]]; then
         ping_test=tcp1
         if ping_stats ping_load_ "$work/ping-load.txt"; then
             summary+=", ping under load avg $(got tcp1 ping_load_avg_ms) max $(got tcp1 ping_load_max_ms) ms"
@@ -531,7 +577,7 @@ for round in $(seq "$rounds"); do
             fi
             sleep 0.5
         fi
-        for t in tcp1 tcp4 udp; do
+        for t in tcp1 tcp4 udp flood; do
             if selected "$t"; then
                 measure "$t"
                 sleep 1
@@ -573,12 +619,14 @@ report() { # md|json
     }
     END {
         np = split(pairs, P, ",")
-        nt = split("ping tcp1 tcp4 udp", T, " ")
+        nt = split("ping tcp1 tcp4 udp flood", T, " ")
         if (mode == "json") { json(); exit }
         # Per-test tables.
         title["ping"] = "Ping RTT on the idle tunnel (ping -c 200 -i 0.015)"
         title["tcp1"] = "One TCP stream (iperf3, " seconds " s)"
         title["tcp4"] = "Four TCP streams (iperf3 -P 4, " seconds " s)"
+        title["flood"] = "One TCP stream under a handshake flood from spoofed sources (iperf3, " seconds " s)"
+        cols["flood"] = "mbps:Mbit/s:%.0f;retransmits:retransmits:%d;flood_rate:flood datagrams/s:%.0f;ping_flood_loss_percent:ping lost %:%.1f;ping_flood_avg_ms:ping avg ms:%.3f;cpu_b_s_per_gb:CPU s/GB B:%.2f"
         title["udp"] = "UDP, 1380-byte datagrams offered at " rate "bit/s (iperf3 -u -l 1380 -b " rate ", " seconds " s)"
         cols["ping"] = "median_ms:median ms:%.3f;p90_ms:p90 ms:%.3f;avg_ms:avg ms:%.3f;min_ms:min ms:%.3f;max_ms:max ms:%.3f;loss_percent:lost %:%.0f"
         cols["tcp1"] = "mbps:Mbit/s:%.0f;retransmits:retransmits:%d;ping_load_avg_ms:ping under load avg ms:%.3f;ping_load_max_ms:ping under load max ms:%.3f;cpu_a_s_per_gb:CPU s/GB A:%.2f;cpu_b_s_per_gb:CPU s/GB B:%.2f"
@@ -617,13 +665,22 @@ report() { # md|json
         # Summary: medians per pair.
         print "### Summary: medians over the rounds"
         print ""
-        S = "tcp1:mbps:tcp1 Mbit/s:%.0f;tcp4:mbps:tcp4 Mbit/s:%.0f;udp:mbps:UDP Mbit/s:%.0f;udp:loss_percent:UDP loss %:%.2f;ping:median_ms:ping idle median ms:%.3f;ping:avg_ms:ping idle avg ms:%.3f;tcp1:ping_load_avg_ms:ping under load avg ms:%.3f"
+        S = "tcp1:mbps:tcp1 Mbit/s:%.0f;flood:mbps:tcp1 flooded Mbit/s:%.0f;flood:ping_flood_loss_percent:ping lost under flood %:%.1f;tcp4:mbps:tcp4 Mbit/s:%.0f;udp:mbps:UDP Mbit/s:%.0f;udp:loss_percent:UDP loss %:%.2f;ping:median_ms:ping idle median ms:%.3f;ping:avg_ms:ping idle avg ms:%.3f;tcp1:ping_load_avg_ms:ping under load avg ms:%.3f"
         summary_table(S)
         S = "tcp1:cpu_a_s_per_gb:tcp1 CPU s/GB A:%.2f;tcp1:cpu_b_s_per_gb:tcp1 CPU s/GB B:%.2f;tcp4:cpu_a_s_per_gb:tcp4 CPU s/GB A:%.2f;tcp4:cpu_b_s_per_gb:tcp4 CPU s/GB B:%.2f;udp:cpu_a_s_per_gb:UDP CPU s/GB A:%.2f;udp:cpu_b_s_per_gb:UDP CPU s/GB B:%.2f"
         summary_table(S)
+        if (("flood" in present) && ("tcp1" in present)) {
+            print "| flooded / unflooded tcp1 (medians) |"; print "|---|"
+            for (pi = 1; pi <= np; pi++) {
+                a = median(P[pi] SUBSEP "flood" SUBSEP "mbps"); b = median(P[pi] SUBSEP "tcp1" SUBSEP "mbps")
+                print "| " P[pi] ": " fmt((a != "" && b != "" && b > 0) ? a / b : "", "%.2f") " |"
+            }
+            print ""
+        }
         nr = 0
         if ("tcp1" in present) R[++nr] = "tcp1"
         if ("tcp4" in present) R[++nr] = "tcp4"
+        if ("flood" in present) R[++nr] = "flood"
         if (nr && (("wggo" SUBSEP R[1] SUBSEP "mbps") in cnt || ("wggo" SUBSEP R[nr] SUBSEP "mbps") in cnt) && np > 1) {
             hdr = "| throughput ratio (medians) |"; rule = "|---|"
             for (c = 1; c <= nr; c++) { hdr = hdr " " R[c] " |"; rule = rule "---:|" }

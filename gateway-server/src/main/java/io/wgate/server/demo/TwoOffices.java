@@ -20,6 +20,7 @@ import static io.wgate.server.demo.Addressing.TUNNEL_PREFIX_LENGTH;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -194,6 +195,30 @@ public final class TwoOffices implements AutoCloseable {
             stopGateways();
             throw e;
         }
+    }
+
+    /**
+     * Stops the Satellite Office gateway and starts it again with the same configuration (a restarted peer: no
+     * session, a new handshake needed); returns once the new one serves. The old log is kept beside the new one
+     * ({@code .log.1}).
+     *
+     * @return the problems the old gateway's stop reported (empty when it stopped cleanly)
+     */
+    public List<String> restartSatellite() throws IOException {
+        Gateway old;
+        synchronized (this) {
+            old = satellite;
+            satellite = null;
+        }
+        List<String> problems = old.stop();
+        Files.move(old.logFile(), old.logFile().resolveSibling(old.logFile().getFileName() + ".1"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Gateway fresh = launch(options.satellite(), SATELLITE_OFFICE, names.satellite(), satelliteConfig);
+        synchronized (this) {
+            satellite = fresh;
+        }
+        fresh.awaitServing();
+        return problems;
     }
 
     /** Starts a gateway's process; it is stopped by {@link #close} from here on, even while starting. */

@@ -3,6 +3,7 @@ package io.wgate.server.uapi;
 import io.wgate.core.Engine;
 import io.wgate.core.peer.Peer;
 import io.wgate.core.route.Prefix;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,7 @@ public final class GetOperation {
         while (!run.step(System.nanoTime() + TimeUnit.HOURS.toNanos(1))) {
             // one go: no deadline
         }
-        return run.text();
+        return String.join("", run.text());
     }
 
     /**
@@ -42,7 +43,7 @@ public final class GetOperation {
     public static Run begin(UapiDevice device) {
         Engine engine = device.engine();
         List<Peer> peers = List.copyOf(engine.peers());
-        StringBuilder out = new StringBuilder(256 + 512 * peers.size());
+        StringBuilder out = new StringBuilder(Run.CHUNK_CHARS + 1024);
         byte[] privateKey = engine.privateKey();
         if (privateKey != null) {
             key(out, "private_key", privateKey);
@@ -65,13 +66,21 @@ public final class GetOperation {
 
         private final Engine engine;
         private final List<Peer> peers;
-        private final StringBuilder out;
+        /**
+         * The text is kept in chunks of about this many characters: fifty thousand peers make some 25 MB, and one
+         * builder that size would double, and copy itself, on the loop.
+         */
+        static final int CHUNK_CHARS = 1 << 20;
+
+        private final List<CharSequence> chunks = new ArrayList<>();
+        private StringBuilder out;
         private int next;
 
         private Run(Engine engine, List<Peer> peers, StringBuilder out) {
             this.engine = engine;
             this.peers = peers;
             this.out = out;
+            chunks.add(out);
         }
 
         /**
@@ -88,14 +97,21 @@ public final class GetOperation {
                 Peer peer = peers.get(next++);
                 if (engine.peer(peer.publicKey()) == peer) {
                     renderPeer(engine, peer, out);
+                    if (out.length() >= CHUNK_CHARS) {
+                        out = new StringBuilder(CHUNK_CHARS + 1024);
+                        chunks.add(out);
+                    }
                 }
             } while (System.nanoTime() - deadlineNanos < 0);
             return next == peers.size();
         }
 
-        /** The rendered lines; complete once {@link #step} returned true. */
-        public String text() {
-            return out.toString();
+        /**
+         * The rendered lines in order, complete once {@link #step} returned true: the builders themselves, never
+         * copied on the loop; the caller hands them to the UAPI's thread, which encodes them.
+         */
+        public List<CharSequence> text() {
+            return chunks;
         }
     }
 

@@ -3,6 +3,8 @@ package io.wgate.server.uapi;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -32,7 +34,7 @@ final class RequestRunner {
     private Queued current;
 
     /** A request and where its answer goes. */
-    private record Queued(UapiRequest request, Consumer<String> answer) {
+    private record Queued(UapiRequest request, Consumer<List<CharSequence>> answer) {
     }
 
     RequestRunner(String interfaceName, UapiDevice device, SetOperation setOperation, EventExecutor engineLoop) {
@@ -44,11 +46,12 @@ final class RequestRunner {
 
     /**
      * Queues {@code request}. {@code answer} is called once, on the engine's loop, with the whole answer (ending in
-     * {@code errno=N} and the blank line); it must hand the text to the connection's thread and return. A request
+     * {@code errno=N} and the blank line), in pieces that were never copied on the loop; it must hand them to the
+     * connection's thread, which encodes them, and return. A request
      * queued while the engine's loop shuts down is dropped without an answer (its connection closes with the
      * server). Any thread.
      */
-    void submit(UapiRequest request, Consumer<String> answer) {
+    void submit(UapiRequest request, Consumer<List<CharSequence>> answer) {
         try {
             engineLoop.execute(() -> {
                 queue.add(new Queued(request, answer));
@@ -72,14 +75,17 @@ final class RequestRunner {
         switch (current.request()) {
             case UapiRequest.Get ignored -> {
                                 GetOperation.Run run = GetOperation.begin(device);
-                runSlices(() -> run.step(System.nanoTime() + SLICE_NANOS),
-                        () -> run.text() + UapiHandler.errno(0));
+                runSlices(() -> run.step(System.nanoTime() + SLICE_NANOS), () -> {
+                    List<CharSequence> text = new ArrayList<>(run.text());
+                    text.add(UapiHandler.errno(0));
+                    return text;
+                });
             }
             case UapiRequest.Set set -> {
                                 SetOperation.Run run = setOperation.begin(device, set);
                 runSlices(() -> run.step(System.nanoTime() + SLICE_NANOS), () -> {
                     LOG.log(Level.INFO, "{0}: UAPI set applied: {1}", interfaceName, run.summary().describe());
-                    return UapiHandler.errno(0);
+                    return List.of(UapiHandler.errno(0));
                 });
             }
         }
@@ -92,7 +98,7 @@ final class RequestRunner {
 
     /** The answer of a finished request. */
     private interface Answer {
-        String text();
+        List<CharSequence> text();
     }
 
     private void runSlices(Slice slice, Answer answer) {
@@ -101,11 +107,11 @@ final class RequestRunner {
             done = slice.run();
         } catch (UapiException e) {
             LOG.log(Level.WARNING, "{0}: UAPI set rejected (errno={1}): {2}", interfaceName, e.errno(), e.getMessage());
-            finish(UapiHandler.errno(e.errno()));
+            finish(List.of(UapiHandler.errno(e.errno())));
             return;
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, interfaceName + ": UAPI " + kind() + " failed unexpectedly", e);
-            finish(UapiHandler.errno(UapiException.UNKNOWN));
+            finish(List.of(UapiHandler.errno(UapiException.UNKNOWN)));
             return;
         }
         if (done) {
@@ -126,7 +132,7 @@ final class RequestRunner {
         return current.request() instanceof UapiRequest.Set ? "set" : "get";
     }
 
-    private void finish(String text) {
+    private void finish(List<CharSequence> text) {
         Queued done = current;
         wipe(done.request());
         current = null;

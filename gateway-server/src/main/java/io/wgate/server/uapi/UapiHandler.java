@@ -11,6 +11,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * Serves one UAPI connection on the UAPI's thread: takes lines from {@link UapiLineDecoder}, frames them with
@@ -84,7 +85,7 @@ final class UapiHandler extends ChannelInboundHandlerAdapter {
             }
             case UapiProtocol.Run run -> {
                 running = true;
-                runner.submit(run.request(), text -> ctx.executor().execute(() -> onAnswer(ctx, text)));
+                runner.submit(run.request(), pieces -> ctx.executor().execute(() -> onAnswer(ctx, pieces)));
             }
             case UapiProtocol.Fail fail -> {
                 LOG.log(Level.WARNING, "{0}: UAPI set rejected (errno={1}): {2}", interfaceName,
@@ -104,7 +105,7 @@ final class UapiHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The runner's answer to this connection's request: written, then the lines that waited are taken up. */
-    private void onAnswer(ChannelHandlerContext ctx, String text) {
+    private void onAnswer(ChannelHandlerContext ctx, List<CharSequence> text) {
         if (closing) {
             running = false;
             releaseAll();
@@ -160,8 +161,15 @@ final class UapiHandler extends ChannelInboundHandlerAdapter {
         return "errno=" + errno + "\n\n";
     }
 
-    private void answer(ChannelHandlerContext ctx, String text) {
-        ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), text));
+    private void answer(ChannelHandlerContext ctx, CharSequence text) {
+        answer(ctx, List.of(text));
+    }
+
+    private void answer(ChannelHandlerContext ctx, List<CharSequence> pieces) {
+        for (CharSequence piece : pieces) {
+            ctx.write(ByteBufUtil.writeAscii(ctx.alloc(), piece));
+        }
+        ctx.flush();
     }
 
     private void closeAfterFlush(ChannelHandlerContext ctx) {

@@ -40,6 +40,14 @@ class HandshakeFloodIT {
     static final int FLOOD_SECONDS = 16;
     static final int PINGS = 20;
     private static final Pattern RESULT = Pattern.compile("sent (\\d+), cookie replies (\\d+)");
+    /**
+     * Spoofed sources for the second test: hosts of the Main Office gateway's own WAN link (on-link: its cookie
+     * replies wait for neighbour resolution that never answers) and of another network (off-link).
+     */
+    static final String SPOOFED_SOURCES = "198.51.100.0/24,192.0.2.0/24";
+    static final int SPOOFED_FLOOD_SECONDS = 30;
+    /** The issue's bound on a restarted peer's handshake while the flood goes on. */
+    static final Duration RESTART_HANDSHAKE_BOUND = Duration.ofSeconds(5);
 
     private TwoOffices offices;
 
@@ -64,17 +72,7 @@ class HandshakeFloodIT {
         assertTrue(contact.received() > 0, "no first contact:\n" + contact.output());
 
         Path floodLog = offices.workDir().resolve("flooder.log");
-        List<String> command = new ArrayList<>(List.of(offices.shell().ip(), "netns", "exec", n.internet(),
-                ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-                HandshakeFlooder.class.getName(), MAIN_WAN, Integer.toString(LISTEN_PORT),
-                offices.mainConfig().keys().publicKey().toBase64(), Integer.toString(RATE),
-                Integer.toString(FLOOD_SECONDS)));
-        Process flooder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(floodLog.toFile()).start();
-        offices.track(() -> {
-            flooder.destroyForcibly();
-            flooder.waitFor(10, TimeUnit.SECONDS);
-        });
+        Process flooder = startFlooder(floodLog, FLOOD_SECONDS);
         UdpStats mainBefore = UdpStats.of(offices.main().pid());
         awaitFlooding(flooder, floodLog);
         Thread.sleep(1_000); // the handshake queue fills: the gateway is under load by now
@@ -103,6 +101,94 @@ class HandshakeFloodIT {
         assertTrue(bToA.allReplied(), "Host B -> Host A during the flood\n" + context + "\n" + bToA.output());
         assertTrue(offices.main().isAlive(), "the Main Office gateway died");
         assertTrue(offices.main().peer().hasHandshake());
+    }
+
+    /** Starts the flooder in the Internet namespace, at {@link #RATE}, from its own address or from {@code sources}. */
+    private Process startFlooder(Path floodLog, int seconds, String... sources) throws IOException {
+        List<String> command = new ArrayList<>(List.of(offices.shell().ip(), "netns", "exec", offices.names().internet(),
+                ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
+                HandshakeFlooder.class.getName(), MAIN_WAN, Integer.toString(LISTEN_PORT),
+                offices.mainConfig().keys().publicKey().toBase64(), Integer.toString(RATE),
+                Integer.toString(seconds)));
+        command.addAll(List.of(sources));
+        Process flooder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(floodLog.toFile()).start();
+        offices.track(() -> {
+            flooder.destroyForcibly();
+            flooder.waitFor(10, TimeUnit.SECONDS);
+        });
+        return flooder;
+    }
+
+    /**
+     * Many spoofed sources, on-link and off-link (issue "Hostile input", item 3): while they flood the Main Office
+     * gateway, the tunnel keeps carrying pings, and a Satellite Office gateway restarted in the middle of the flood
+     * (no session left, a new handshake needed) completes its handshake within {@link #RESTART_HANDSHAKE_BOUND}: the
+     * Main Office gateway knows its endpoint, so its initiation skips the cookie round trip that would otherwise
+     * cost it a 5 s retry, and the Diffie-Hellman of the flood runs on the handshake worker, not in its way.
+     */
+    @Test
+    void aPeerRestartedDuringAFloodFromSpoofedSourcesShakesHandsWithinFiveSeconds() throws Exception {
+        offices = TwoOffices.open(new TwoOffices.Options(GatewayKind.WGATE, GatewayKind.WGATE, EndpointMode.BOTH,
+                TestRuntime.runtime()));
+        offices.startGateways();
+        Pinger pinger = new Pinger(offices.shell(), offices.options().runtime());
+        SiteNames n = offices.names();
+        PingResult contact = pinger.awaitReply(n.hostA(), HOST_B, Duration.ofSeconds(20));
+        assertTrue(contact.received() > 0, "no first contact:\n" + contact.output());
+
+        Path floodLog = offices.workDir().resolve("spoofed-flooder.log");
+        Process flooder = startFlooder(floodLog, SPOOFED_FLOOD_SECONDS, SPOOFED_SOURCES);
+        UdpStats mainBefore = UdpStats.of(offices.main().pid());
+        awaitFlooding(flooder, floodLog);
+        Thread.sleep(1_000);
+        PingResult aToB = pinger.ping(n.hostA(), HOST_B, PINGS);
+
+        List<String> stopProblems = offices.restartSatellite();
+        long restartedNanos = System.nanoTime();
+        // Host B's pings make the new Satellite Office gateway start a handshake at once.
+        java.util.concurrent.CompletableFuture<PingResult> bToA = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return pinger.ping(n.hostB(), HOST_A, 12);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+        Duration handshakeAfter = null;
+        while (System.nanoTime() - restartedNanos < TimeUnit.SECONDS.toNanos(20)) {
+            if (offices.satellite().peer().hasHandshake()) {
+                handshakeAfter = Duration.ofNanos(System.nanoTime() - restartedNanos);
+                break;
+            }
+            Thread.sleep(50);
+        }
+        PingResult afterRestart = bToA.get(60, TimeUnit.SECONDS);
+        boolean floodLasted = flooder.isAlive();
+        UdpStats mainDuring = UdpStats.of(offices.main().pid());
+
+        assertTrue(flooder.waitFor(SPOOFED_FLOOD_SECONDS + 30, TimeUnit.SECONDS), "the flooder did not finish");
+        String output = Files.readString(floodLog);
+        Matcher m = RESULT.matcher(output);
+        assertTrue(m.find(), "the flooder printed no result:\n" + output);
+        long sent = Long.parseLong(m.group(1));
+        String context = "flooder: " + output.strip() + "\nUDP Main " + mainBefore + " -> " + mainDuring
+                + "\nA -> B " + aToB.summary() + "\nB -> A after the restart " + afterRestart.summary()
+                + "\nrestarted Satellite's handshake after " + handshakeAfter + "\nold Satellite's stop: " + stopProblems;
+        System.out.println(context);
+
+        assertTrue(floodLasted, "the flood ended before the restart was over\n" + context);
+        assertTrue(sent >= (long) RATE * SPOOFED_FLOOD_SECONDS * 9 / 10, "the flooder fell short of its rate\n" + context);
+        assertTrue(mainDuring.inDatagrams() - mainBefore.inDatagrams() >= (long) RATE * 5,
+                "the flood did not reach the Main Office gateway\n" + context);
+        assertTrue(offices.main().log().contains("Under load"), "the gateway was never under load\n" + context);
+        assertTrue(aToB.allReplied(), "Host A -> Host B during the flood\n" + context + "\n" + aToB.output());
+        assertTrue(handshakeAfter != null && handshakeAfter.compareTo(RESTART_HANDSHAKE_BOUND) <= 0,
+                "the restarted Satellite Office gateway's handshake\n" + context);
+        assertTrue(afterRestart.received() >= 6, "Host B -> Host A after the restart\n" + context + "\n"
+                + afterRestart.output());
+        assertTrue(offices.main().isAlive(), "the Main Office gateway died");
     }
 
     /** Waits until the flooder says it is flooding: the pings must run during the flood, not before it. */

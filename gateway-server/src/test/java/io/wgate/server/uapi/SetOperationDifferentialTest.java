@@ -95,7 +95,7 @@ class SetOperationDifferentialTest {
         while (!run.step(System.nanoTime() - 1)) {
             // the next slice
         }
-        return run.text();
+        return String.join("", run.text());
     }
 
     private static NaiveDevice.Snapshot snapshot(Engine engine, FakeDevice device) {

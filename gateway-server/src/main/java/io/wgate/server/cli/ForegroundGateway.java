@@ -76,6 +76,7 @@ final class ForegroundGateway {
                 synchronized (pidFileLock) {
                     runFiles.removePid(name, pid);
                     OffloadStatus.remove(runFiles, name);
+                    ReloadStatus.remove(runFiles, name);
                 }
             } finally {
                 logs.close();
@@ -113,6 +114,7 @@ final class ForegroundGateway {
                     err.println("wgate up: cannot write " + runFiles.pidFile(name) + ": " + e.getMessage());
                 }
                 OffloadStatus.maintain(gateway, runFiles, name);
+                ReloadSignal.install(gateway, arguments.config(), runFiles);
             }
         }
         String reason = gateway.terminated().join();
@@ -124,6 +126,7 @@ final class ForegroundGateway {
         gateway.close();
         runFiles.removePid(name, pid);
         OffloadStatus.remove(runFiles, name);
+        ReloadStatus.remove(runFiles, name);
         logs.close();
         return 1;
     }

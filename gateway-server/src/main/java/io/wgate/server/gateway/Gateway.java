@@ -8,6 +8,7 @@ import io.wgate.server.config.WgQuickConfig;
 import io.wgate.server.net.AppliedLink;
 import io.wgate.server.net.HostLinks;
 import io.wgate.server.net.LinkPlan;
+import io.wgate.server.net.LinkReload;
 import io.wgate.server.net.LinkSetup;
 import io.wgate.server.uapi.UapiServer;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * in reverse ({@link Teardown}), bracketing the removal of the link like wg-quick: PreDown hooks and
  * undo, UAPI socket, engine timers, UDP socket, TUN (the link goes), PostDown hooks, engine, threads.
  *
+ * <p>{@link #reload} applies a new reading of the configuration file to the running gateway: the host part through
+ * {@link LinkReload}, the engine part as one {@code set} through the UAPI's request queue ({@link ReloadPlan}).
+ *
  * <p>Threads: one event loop owns the engine, the UDP socket and (with epoll) the TUN device. With
  * io_uring the TUN device stays on its own epoll loop and hands packets to the engine's loop; its
  * channel settings are changed on that loop.
@@ -47,7 +52,13 @@ public final class Gateway implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
     private final String name;
-    private final WgQuickConfig config;
+    /** The configuration applied last: the file at start, then each reload's. Guarded by {@link #reloadLock}. */
+    private WgQuickConfig config;
+    /** The host-network plan applied last (with the fwmark chosen for it). Guarded by {@link #reloadLock}. */
+    private LinkPlan linkPlan;
+    private volatile UapiServer uapi;
+    /** One reload at a time; {@link #close} takes it too, so that no reload edits the host while it is torn down. */
+    private final Object reloadLock = new Object();
     private final GatewayOptions options;
     private final LinkSetup linkSetup;
     private final HostLinks hostLinks;
@@ -140,6 +151,7 @@ public final class Gateway implements AutoCloseable {
         dataPlane.openUdp(config.iface().listenPort(), config.iface().fwMark());
 
         UapiServer uapi = UapiServer.start(name, new GatewayDevice(this), dataPlane.loop());
+        this.uapi = uapi;
         teardown.push("close the UAPI socket", uapi);
         uapi.watchSocketFile(Duration.ofSeconds(1), () -> stopBySelf("the UAPI socket " + uapi.socketPath()
                 + " was deleted", "UAPI socket deleted"));
@@ -181,6 +193,9 @@ public final class Gateway implements AutoCloseable {
         AppliedLink link = linkSetup.up(plan);
         teardown.push("run the PreDown hooks and undo the host changes", () -> linkSetup.preDown(name));
         mtu = link.mtu();
+        synchronized (reloadLock) {
+            linkPlan = plan.withFwMark(link.fwMark());
+        }
     }
 
     /** The gateway stops by itself: completes {@link #terminated()} unless it is being closed anyway. */
@@ -280,6 +295,106 @@ public final class Gateway implements AutoCloseable {
         return dataPlane.onLoop(task);
     }
 
+    // ================================================================ reload
+
+    /**
+     * Applies {@code to}, a new reading of the configuration file, to the running gateway: only the difference, on
+     * the host ({@link LinkReload}: addresses, MTU, routes, down hooks) and in the engine ({@link ReloadPlan}: keys,
+     * port, fwmark, peers), in that order; a failure in the engine's part (the new port is taken) reverses the
+     * host's. Untouched peers keep their sessions, counters and endpoints. {@code to}'s keys are wiped when it
+     * returns. Any thread but the engine's loop; one reload at a time.
+     *
+     * @return one line per change; empty when the file matches what runs
+     * @throws GatewayException naming why nothing was changed (a change that needs a restart, an endpoint that does
+     *     not resolve, a command or bind that failed and was undone, or the gateway is stopping)
+     */
+    public List<String> reload(WgQuickConfig to) throws GatewayException {
+        try {
+            if (!to.interfaceName().equals(name)) {
+                throw new GatewayException(name + ": the configuration is for " + to.interfaceName());
+            }
+            List<InetSocketAddress> endpoints;
+            try {
+                endpoints = EngineSetup.resolveEndpoints(to, options.endpointRetries());
+            } catch (Exception e) {
+                throw new GatewayException(name + ": " + describe(e), e);
+            }
+            synchronized (reloadLock) {
+                if (closing.get() || linkPlan == null) {
+                    throw new GatewayException(name + ": not reloaded: the gateway is "
+                            + (closing.get() ? "stopping" : "still starting"));
+                }
+                return reloadLocked(to, endpoints);
+            }
+        } finally {
+            to.wipeKeys();
+        }
+    }
+
+    private List<String> reloadLocked(WgQuickConfig to, List<InetSocketAddress> endpoints) throws GatewayException {
+        LinkPlan toPlan = LinkPlan.of(to, endpoints.stream().filter(Objects::nonNull)
+                .map(InetSocketAddress::getAddress).toList());
+        if (toPlan.needsPolicyRouting() && toPlan.fwMark() == 0) {
+            toPlan = toPlan.withFwMark(linkPlan.fwMark()); // the mark chosen at up stays
+        }
+        List<String> unsupported = LinkReload.unsupported(linkPlan, toPlan);
+        if (!unsupported.isEmpty()) {
+            throw new GatewayException(name + ": not reloaded, nothing changed: " + String.join("; ", unsupported)
+                    + "; that needs 'wgate down " + name + "' and 'wgate up'");
+        }
+        ReloadPlan plan;
+        try {
+            RunningConfig running = dataPlane.onLoop(() -> RunningConfig.of(dataPlane.engine()));
+            try {
+                plan = ReloadPlan.of(running, dataPlane.listenPort(), config, to, endpoints);
+            } finally {
+                running.wipe();
+            }
+        } catch (Exception e) {
+            throw new GatewayException(name + ": not reloaded: " + describe(e), e);
+        }
+        LinkReload.Applied host;
+        try {
+            host = linkSetup.reloader().apply(linkPlan, toPlan, mtu);
+        } catch (IOException e) {
+            plan.request().wipeKeys();
+            throw new GatewayException(name + ": not reloaded, nothing changed: " + e.getMessage(), e);
+        }
+        try {
+            uapi.apply(plan.request()).get();
+        } catch (Exception e) {
+            plan.request().wipeKeys();
+            try {
+                host.undo();
+            } catch (IOException undo) {
+                e.addSuppressed(undo);
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new GatewayException(name + ": not reloaded, nothing changed: " + describe(e), e);
+        }
+        if (host.mtu() != mtu) {
+            try {
+                dataPlane.applyMtuAndTick(host.mtu());
+                mtu = host.mtu();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "{0}: the link has MTU {1,number,#} but the gateway could not take it: {2}",
+                        name, host.mtu(), describe(e));
+            }
+        }
+        List<String> changes = new ArrayList<>(host.changes());
+        changes.addAll(plan.changes());
+        if (!to.iface().hooks().preUp().equals(config.iface().hooks().preUp())
+                || !to.iface().hooks().postUp().equals(config.iface().hooks().postUp())) {
+            changes.add("PreUp/PostUp hooks changed: they run at the next up");
+        }
+        config = to;
+        linkPlan = toPlan;
+        LOG.log(Level.INFO, "{0}: reloaded: {1}", name, changes.isEmpty() ? "no changes" : String.join("; ", changes));
+        return changes;
+    }
+
     // ================================================================ shutdown
 
     /**
@@ -297,7 +412,9 @@ public final class Gateway implements AutoCloseable {
             LOG.log(Level.WARNING, "{0}: start-up did not stop within {1} s; tearing down what is up anyway", name,
                     START_ABORT_TIMEOUT.toSeconds());
         }
-        teardown.runAll();
+        synchronized (reloadLock) {
+            teardown.runAll();
+        }
         if (first && teardown.failures() > 0) {
             LOG.log(Level.WARNING, "{0}: {1} teardown step(s) failed; ''wgate down {0}'' retries what is left",
                     name, teardown.failures());

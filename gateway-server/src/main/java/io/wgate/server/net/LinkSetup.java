@@ -268,6 +268,11 @@ public final class LinkSetup {
         return teardown.down(interfaceName);
     }
 
+    /** Applies reloads to the links this instance brought up, with the same commands and state store. */
+    public LinkReload reloader() {
+        return new LinkReload(runner, store);
+    }
+
     /** The state file of an interface. */
     public Path statePath(String interfaceName) {
         return store.pathFor(interfaceName);

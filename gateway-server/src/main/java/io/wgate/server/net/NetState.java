@@ -79,6 +79,11 @@ public record NetState(String interfaceName, long fwMark, boolean complete, List
         return new NetState(interfaceName, fwMark, true, preDown, postDown, steps);
     }
 
+    /** This state with other PreDown and PostDown hooks (a reload changed them). */
+    public NetState withDownHooks(List<String> newPreDown, List<String> newPostDown) {
+        return new NetState(interfaceName, fwMark, complete, newPreDown, newPostDown, steps);
+    }
+
     /** This state once the PreDown hooks have run: a later {@code down} must not run them again. */
     public NetState withoutPreDown() {
         return new NetState(interfaceName, fwMark, complete, List.of(), postDown, steps);

@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -33,8 +34,18 @@ final class RequestRunner {
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private Queued current;
 
-    /** A request and where its answer goes. */
-    private record Queued(UapiRequest request, Consumer<List<CharSequence>> answer) {
+    /**
+     * A request, where its answer goes and, for a {@code set} the gateway itself makes ({@link #apply}), the future
+     * that learns its outcome (null for a connection's request).
+     */
+    private record Queued(UapiRequest request, Consumer<List<CharSequence>> answer,
+                          CompletableFuture<SetSummary> outcome) {
+
+        void fail(Exception e) {
+            if (outcome != null) {
+                outcome.completeExceptionally(e);
+            }
+        }
     }
 
     RequestRunner(String interfaceName, UapiDevice device, SetOperation setOperation, EventExecutor engineLoop) {
@@ -52,15 +63,32 @@ final class RequestRunner {
      * server). Any thread.
      */
     void submit(UapiRequest request, Consumer<List<CharSequence>> answer) {
+        enqueue(new Queued(request, answer, null));
+    }
+
+    /**
+     * Queues a {@code set} the gateway makes itself (a reload), in turn with the connections' requests. Any thread.
+     *
+     * @return completes on the engine's loop with what changed, or exceptionally with the {@link UapiException} that
+     *     refused it (then nothing changed), or a {@link RejectedExecutionException} when the gateway is stopping
+     */
+    CompletableFuture<SetSummary> apply(UapiRequest.Set request) {
+        CompletableFuture<SetSummary> outcome = new CompletableFuture<>();
+        enqueue(new Queued(request, text -> { }, outcome));
+        return outcome;
+    }
+
+    private void enqueue(Queued queued) {
         try {
             engineLoop.execute(() -> {
-                queue.add(new Queued(request, answer));
+                queue.add(queued);
                 if (current == null) {
                     startNext();
                 }
             });
         } catch (RejectedExecutionException e) {
-            wipe(request);
+            wipe(queued.request());
+            queued.fail(e);
         }
     }
 
@@ -74,7 +102,7 @@ final class RequestRunner {
         }
         switch (current.request()) {
             case UapiRequest.Get ignored -> {
-                                GetOperation.Run run = GetOperation.begin(device);
+                GetOperation.Run run = GetOperation.begin(device);
                 runSlices(() -> run.step(System.nanoTime() + SLICE_NANOS), () -> {
                     List<CharSequence> text = new ArrayList<>(run.text());
                     text.add(UapiHandler.errno(0));
@@ -82,9 +110,14 @@ final class RequestRunner {
                 });
             }
             case UapiRequest.Set set -> {
-                                SetOperation.Run run = setOperation.begin(device, set);
+                SetOperation.Run run = setOperation.begin(device, set);
+                Queued queued = current;
                 runSlices(() -> run.step(System.nanoTime() + SLICE_NANOS), () -> {
-                    LOG.log(Level.INFO, "{0}: UAPI set applied: {1}", interfaceName, run.summary().describe());
+                    if (queued.outcome() != null) {
+                        queued.outcome().complete(run.summary());
+                    } else {
+                        LOG.log(Level.INFO, "{0}: UAPI set applied: {1}", interfaceName, run.summary().describe());
+                    }
                     return List.of(UapiHandler.errno(0));
                 });
             }
@@ -106,11 +139,16 @@ final class RequestRunner {
         try {
             done = slice.run();
         } catch (UapiException e) {
-            LOG.log(Level.WARNING, "{0}: UAPI set rejected (errno={1}): {2}", interfaceName, e.errno(), e.getMessage());
+            if (current.outcome() == null) {
+                LOG.log(Level.WARNING, "{0}: UAPI set rejected (errno={1}): {2}", interfaceName, e.errno(),
+                        e.getMessage());
+            }
+            current.fail(e);
             finish(List.of(UapiHandler.errno(e.errno())));
             return;
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, interfaceName + ": UAPI " + kind() + " failed unexpectedly", e);
+            current.fail(e);
             finish(List.of(UapiHandler.errno(UapiException.UNKNOWN)));
             return;
         }
@@ -124,6 +162,7 @@ final class RequestRunner {
             engineLoop.schedule(() -> runSlices(slice, answer), 0, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             wipe(current.request()); // the gateway is stopping; the connection closes with it
+            current.fail(e);
             current = null;
         }
     }
@@ -141,7 +180,10 @@ final class RequestRunner {
             try {
                 engineLoop.schedule(this::startNext, 0, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
-                queue.forEach(q -> wipe(q.request()));
+                queue.forEach(q -> {
+                    wipe(q.request());
+                    q.fail(e);
+                });
                 queue.clear();
             }
         }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -71,10 +72,13 @@ public final class UapiServer implements AutoCloseable {
     private final Object fileKey;
     /** Set by {@link #close()}; a connection accepted afterwards is closed at once. */
     private final AtomicBoolean closed;
+    private final RequestRunner runner;
     private ScheduledFuture<?> watch;
 
     private UapiServer(String interfaceName, Path socketPath, EventLoop loop, MultiThreadIoEventLoopGroup uapiGroup,
-                       Channel serverChannel, ChannelGroup connections, Object fileKey, AtomicBoolean closed) {
+                       Channel serverChannel, ChannelGroup connections, Object fileKey, AtomicBoolean closed,
+                       RequestRunner runner) {
+        this.runner = runner;
         this.interfaceName = interfaceName;
         this.socketPath = socketPath;
         this.loop = loop;
@@ -163,7 +167,7 @@ public final class UapiServer implements AutoCloseable {
             Object fileKey = UapiSocketFile.publish(bound, socketPath, interfaceName);
             LOG.log(Level.INFO, "{0}: UAPI listening on {1}", interfaceName, socketPath);
             return new UapiServer(interfaceName, socketPath, engineLoop, uapiGroup, serverChannel, connections, fileKey,
-                    closed);
+                    closed, runner);
         } catch (IOException | RuntimeException e) {
             if (serverChannel != null) {
                 serverChannel.close().awaitUninterruptibly();
@@ -174,6 +178,18 @@ public final class UapiServer implements AutoCloseable {
             Files.deleteIfExists(bound);
             Files.deleteIfExists(staging);
         }
+    }
+
+    /**
+     * Applies a {@code set} the gateway makes itself (a reload) in turn with the connections' requests, so that it
+     * never interleaves with one, all-or-nothing ({@link SetOperation}). The request's keys are wiped once it ran.
+     * Any thread.
+     *
+     * @return completes with what changed, or exceptionally with the {@link UapiException} that refused it (then
+     *     nothing changed)
+     */
+    public CompletableFuture<SetSummary> apply(UapiRequest.Set request) {
+        return runner.apply(request);
     }
 
     /** {@code /var/run/wireguard}, where {@code wg} looks for sockets. */

@@ -74,9 +74,10 @@ public final class DownCommand {
 
     /** Stops {@code name}'s gateway or removes what a dead one left; the exit status. */
     int down(String name, PrintStream out, PrintStream err) {
-        if (!Files.exists(runFiles.lockFile(name)) && !leftovers.anyTrace(name)) {
+        if (Files.notExists(runFiles.lockFile(name)) && !leftovers.anyTrace(name)) {
             // Every gateway creates its lock file first and never deletes it: none ran here, and none is starting
             // that got as far as changing anything. Taking the lock would create the run directory and the file.
+            // (notExists: a run directory we may not read is not "no lock file"; the lock attempt says why.)
             return nothingRunning(name, err);
         }
         GatewayLock.Attempt attempt;

@@ -162,6 +162,21 @@ class MissingPrivilegesIT {
     }
 
     @Test
+    void downByNobodyOfAGatewayInARunDirectoryItMayNotReadSaysPermissionDenied() throws Exception {
+        Path privateRun = Files.createDirectory(tmp.resolve("private-run"));
+        Files.setPosixFilePermissions(privateRun, PosixFilePermissions.fromString("rwx------")); // root's, as /run/wgate
+        Files.createFile(privateRun.resolve(name + ".lock"));
+        List<String> down = new ArrayList<>(List.of("env", "WGATE_RUN_DIR=" + privateRun));
+        down.addAll(runtime.wgate("down", name));
+
+        CommandResult result = run(asNobody(down));
+
+        assertEquals(1, result.exitCode(), result.stdout() + result.stderr());
+        assertTrue(result.stderr().startsWith("wgate down: cannot open " + privateRun.resolve(name + ".lock")
+                + ": permission denied (wgate needs root"), result.stderr());
+    }
+
+    @Test
     void withoutTheTunDeviceRootIsToldToProvideIt() throws Exception {
         // A mount namespace of its own where /dev/net is an empty tmpfs: the host's device stays untouched.
         List<String> command = new ArrayList<>(List.of(NetNs.findIp().orElseThrow().toString(), "netns", "exec",

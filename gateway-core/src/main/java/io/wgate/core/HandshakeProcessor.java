@@ -16,7 +16,8 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 
 /**
- * The handshake half of the engine (protocol.md §1.14-1.15, step 4): verifies mac1, applies the
+ * The handshake half of the engine (whitepaper §5.3, §5.4; kernel {@code receive.c}, wireguard-go
+ * {@code device/receive.go}): verifies mac1, applies the
  * under-load cookie and rate-limit rules, consumes initiations, responses and cookie replies, and
  * creates initiations and responses. Runs on the owner thread from {@link Engine#onTick}.
  */
@@ -173,7 +174,7 @@ final class HandshakeProcessor {
 
     /**
      * Sends a new initiation to {@code peer} unless one (or a response) went out less than
-     * REKEY_TIMEOUT ago. A non-retry resets the attempt counter (protocol.md §1.10).
+     * REKEY_TIMEOUT ago. A non-retry resets the attempt counter (kernel {@code timers.c}).
      *
      * @return whether an initiation went out
      */

@@ -11,7 +11,8 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 
 /**
- * The inbound half of the data path (protocol.md §1.15 step 3): receiver index to keypair, age
+ * The inbound half of the data path (whitepaper §3; kernel {@code receive.c}, wireguard-go {@code device/receive.go}):
+ * receiver index to keypair, age
  * check, in-place AEAD open, replay window (only after authentication), key confirmation, roaming,
  * receive-side rekey, timers; keepalives stop there; otherwise the inner packet's length and the
  * cryptokey-routing source check, and the plaintext slice of the same buffer goes to the tunnel.
@@ -147,7 +148,7 @@ final class TransportReceiver {
         return null;
     }
 
-    /** Roaming: the endpoint follows the source of every authenticated packet (protocol.md §1.13). */
+    /** Roaming: the endpoint follows the source of every authenticated packet (whitepaper §2.1). */
     void updateEndpoint(Peer peer, InetSocketAddress source) {
         InetSocketAddress current = peer.endpoint();
         if (!source.equals(current)) {

@@ -12,7 +12,8 @@ import io.wgate.crypto.ChaCha20Poly1305;
 import java.net.InetSocketAddress;
 
 /**
- * The outbound half of the data path (protocol.md §1.15 "Outbound"): route the packet by its
+ * The outbound half of the data path (whitepaper §3; kernel {@code send.c}, wireguard-go {@code device/send.go}):
+ * route the packet by its
  * destination, stage it if no usable session exists (and start a handshake), otherwise assign the
  * next counter, pad, frame and encrypt in place, and hand the datagram to the outbox. Also sends
  * keepalives and applies the send-side rekey rule. Owner thread only; no allocation per packet when

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The DoS path (whitepaper §5.4.7; protocol.md §1.14): under load the responder answers
+ * The DoS path (whitepaper §5.3, §5.4.7; kernel {@code receive.c}): under load the responder answers
  * handshake messages without a valid mac2 with a cookie reply instead of doing handshake work; the
  * initiator's next retransmission carries mac2 and is processed, subject to the per-source rate limit.
  */

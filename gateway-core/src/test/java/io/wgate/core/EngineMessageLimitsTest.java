@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The message-count limits of a keypair (protocol.md §1.7, §1.9, §1.10; kernel {@code send.c
+ * The message-count limits of a keypair (whitepaper §6.1-6.2; kernel {@code send.c
  * keep_key_fresh} and {@code wg_packet_send_staged_packets}, wireguard-go {@code keepKeyFreshSending}
  * and {@code RoutineEncryption}): a new handshake once the send counter passes REKEY_AFTER_MESSAGES,
  * in either role; nothing sent on a keypair whose counter reached REJECT_AFTER_MESSAGES, the packet

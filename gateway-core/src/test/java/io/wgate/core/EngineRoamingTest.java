@@ -13,7 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Roaming (whitepaper §6.5; protocol.md §1.13): the endpoint follows authenticated packets only. */
+/**
+ * Roaming (whitepaper §2.1; kernel {@code socket.c}, wireguard-go {@code device/receive.go}): the endpoint follows
+ * authenticated packets only.
+ */
 class EngineRoamingTest {
 
     private static final InetSocketAddress ALICE_NEW = new InetSocketAddress(Packets.inet("203.0.113.77"), 40000);

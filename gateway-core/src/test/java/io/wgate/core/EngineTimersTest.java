@@ -24,7 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The timer rules of whitepaper §6 (protocol.md §1.10), driven by a hand-held clock through two
+ * The timer rules of whitepaper §6 (kernel {@code timers.c}, wireguard-go {@code device/timers.go}), driven by a
+ * hand-held clock through two
  * engines: each test is one row of the timer table.
  */
 class EngineTimersTest {

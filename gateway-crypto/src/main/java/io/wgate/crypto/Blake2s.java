@@ -6,7 +6,7 @@ import org.bouncycastle.crypto.digests.Blake2sDigest;
 
 /**
  * BLAKE2s (RFC 7693) on BouncyCastle's {@code Blake2sDigest}: WireGuard's HASH (unkeyed, 32 bytes)
- * and MAC (natively keyed, 16 bytes), protocol.md §1.1. Allocates a digest per call (handshake path).
+ * and MAC (natively keyed, 16 bytes), whitepaper §5.4. Allocates a digest per call (handshake path).
  */
 public final class Blake2s {
     /** BLAKE2s-256 output length in bytes (WireGuard HASH). */

@@ -21,7 +21,7 @@ public interface ChaCha20Poly1305 extends AutoCloseable {
     int NONCE_LENGTH = 12;
 
     /**
-     * WireGuard transport form (protocol.md §1.1): nonce = 4 zero bytes ‖ little-endian 64-bit
+     * WireGuard transport form (whitepaper §5.4): nonce = 4 zero bytes ‖ little-endian 64-bit
      * {@code counter}, empty additional data. Encrypts {@code buf[offset, offset+length)} in place
      * and writes the 16-byte tag at {@code offset+length}; the caller guarantees the capacity.
      * Borrows {@code buf}.

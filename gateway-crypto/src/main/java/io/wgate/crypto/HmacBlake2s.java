@@ -7,7 +7,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * HMAC (RFC 2104) over BLAKE2s-256 with a 64-byte block: WireGuard's HMAC, used only inside
- * {@link Kdf} (protocol.md §1.1). Not the same as keyed BLAKE2s ({@link Blake2s#mac}).
+ * {@link Kdf} (whitepaper §5.4). Not the same as keyed BLAKE2s ({@link Blake2s#mac}).
  */
 public final class HmacBlake2s {
     /** Output length in bytes. */

@@ -77,7 +77,7 @@ final class JdkChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
         return process(key, nonce, ad, buf, offset, length, false);
     }
 
-    /** WireGuard nonce: 4 zero bytes ‖ little-endian counter (protocol.md §1.1). */
+    /** WireGuard nonce: 4 zero bytes ‖ little-endian counter (whitepaper §5.4). */
     private void setCounterNonce(long counter) {
         for (int i = 0; i < 8; i++) {
             counterNonce[4 + i] = (byte) (counter >>> (8 * i));

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * WireGuard's KDF_n (protocol.md §1.1; the whitepaper's HKDF with HMAC-BLAKE2s):
+ * WireGuard's KDF_n (whitepaper §5.4: HKDF with HMAC-BLAKE2s):
  * t0 = HMAC(key, input); t1 = HMAC(t0, 0x01); t_i = HMAC(t0, t_{i-1} ‖ byte(i)); returns t1..tn.
  */
 public final class Kdf {

@@ -171,7 +171,7 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
         return ok;
     }
 
-    /** WireGuard nonce: 4 zero bytes ‖ little-endian counter (protocol.md §1.1). */
+    /** WireGuard nonce: 4 zero bytes ‖ little-endian counter (whitepaper §5.4). */
     private void setCounterNonce(long counter) {
         ivSegment.set(JAVA_INT_UNALIGNED, 0, 0);
         ivSegment.set(COUNTER_LAYOUT, 4, counter);

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * TAI64N timestamps as WireGuard's handshake initiation carries them (protocol.md §1.1, §1.6):
+ * TAI64N timestamps as WireGuard's handshake initiation carries them (whitepaper §5.4, §5.1):
  * 12 bytes, big-endian u64 (2^62 + 10 + unix seconds) ‖ big-endian u32 nanoseconds.
  * Responders accept an initiation only if its stamp is strictly greater than the last one.
  */

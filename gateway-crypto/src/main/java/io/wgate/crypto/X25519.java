@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * X25519 Diffie-Hellman (RFC 7748 §5) on BouncyCastle's constant-time
- * {@code org.bouncycastle.math.ec.rfc7748.X25519}: WireGuard's DH (protocol.md §1.1).
+ * {@code org.bouncycastle.math.ec.rfc7748.X25519}: WireGuard's DH (whitepaper §5.4).
  * All keys are raw 32-byte little-endian strings; the scalar is clamped inside the function.
  */
 public final class X25519 {

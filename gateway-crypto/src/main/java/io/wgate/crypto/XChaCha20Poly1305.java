@@ -8,7 +8,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha-03 §2.3, WireGuard's XAEAD for cookie replies,
- * protocol.md §1.1, §1.5): subkey = HChaCha20(key, nonce[0..16)), then RFC 8439 ChaCha20-Poly1305
+ * whitepaper §5.4, §5.4.7): subkey = HChaCha20(key, nonce[0..16)), then RFC 8439 ChaCha20-Poly1305
  * with nonce 0⁴ ‖ nonce[16..24). HChaCha20 is ours; the inner AEAD is BouncyCastle's lightweight
  * {@code org.bouncycastle.crypto.modes.ChaCha20Poly1305} (spelled out in full below so it cannot
  * be mistaken for our {@link ChaCha20Poly1305} interface). Allocates per call: for the handshake path, not for transport data.

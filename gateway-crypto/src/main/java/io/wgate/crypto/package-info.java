@@ -1,5 +1,5 @@
 /**
- * WireGuard's cryptographic primitives (protocol.md §1.1): the transport AEAD ChaCha20-Poly1305
+ * WireGuard's cryptographic primitives (whitepaper §5.4): the transport AEAD ChaCha20-Poly1305
  * (OpenSSL libcrypto through the FFM API, with a JDK {@code javax.crypto} fallback chosen by
  * {@link io.wgate.crypto.AeadImplementation}), XChaCha20-Poly1305 for cookie replies, BLAKE2s
  * hash/MAC, HMAC-BLAKE2s and the KDF, X25519 and TAI64N timestamps.

@@ -55,7 +55,7 @@ class Blake2sTest {
 
     @Test
     void reproducesTheWireGuardInitialChainingKeyAndHash() {
-        // protocol.md §1.2: C0 = HASH(CONSTRUCTION), H0 = HASH(C0 ‖ IDENTIFIER).
+        // whitepaper §5.4.2: C0 = HASH(CONSTRUCTION), H0 = HASH(C0 ‖ IDENTIFIER).
         byte[] c0 = Blake2s.hash("Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s".getBytes(StandardCharsets.US_ASCII));
         assertEquals("60e26daef327efc02ec335e2a025d2d016eb4206f87277f52d38d1988b78cd36", Bytes.hex(c0));
         byte[] h0 = Blake2s.hash(c0, "WireGuard v1 zx2c4 Jason@zx2c4.com".getBytes(StandardCharsets.US_ASCII));

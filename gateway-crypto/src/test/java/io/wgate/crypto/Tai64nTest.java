@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** TAI64N encoding (protocol.md §1.1), whitening (§1.6) and ordering. */
+/**
+ * TAI64N encoding (whitepaper §5.4), whitening (kernel {@code noise.c}, wireguard-go {@code tai64n/tai64n.go}) and
+ * ordering.
+ */
 class Tai64nTest {
     private static final long NANOS = 1_000_000_000L;
 
     @Test
     void encodesUnixSecondsAndNanoseconds() {
-        // protocol.md §2: unix 1700000000 s, 0 ns.
+        // unix 1700000000 s, 0 ns: TAI64 label 2^62 + 10 + seconds (https://cr.yp.to/libtai/tai64.html).
         assertEquals("400000006553f10a00000000", Bytes.hex(Tai64n.exact(1_700_000_000L, 0)));
         assertEquals("400000000000000a00000000", Bytes.hex(Tai64n.exact(0, 0)));
         assertEquals("400000006553f10a3b9ac9ff", Bytes.hex(Tai64n.exact(1_700_000_000L, 999_999_999)));

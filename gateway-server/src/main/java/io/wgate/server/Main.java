@@ -11,7 +11,10 @@ import io.wgate.server.cli.WgateLogManager;
 import io.wgate.server.demo.DemoCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
 
 /** The {@code wgate} command line. */
 public final class Main {
@@ -42,6 +45,9 @@ public final class Main {
             WGATE_METRICS=ADDR[:PORT], WGATE_METRICS_OPTIONS=LIST
             """;
 
+    /** Netty's system property for the machine part of its channel ids. */
+    static final String MACHINE_ID_PROPERTY = "io.netty.machineId";
+
     private Main() {
     }
 
@@ -49,6 +55,13 @@ public final class Main {
         // First, before anything can initialise java.util.logging: the manager that keeps the log working
         // while the shutdown hook tears a gateway down (the JDK's own hook would reset it meanwhile).
         System.setProperty("java.util.logging.manager", WgateLogManager.class.getName());
+        // Netty derives channel ids from a MAC address it looks for on every interface, and warns where there is none
+        // (a fresh network namespace); the ids only name channels in logs, so random bytes do, without the search.
+        if (System.getProperty(MACHINE_ID_PROPERTY) == null) {
+            byte[] id = new byte[8];
+            ThreadLocalRandom.current().nextBytes(id);
+            System.setProperty(MACHINE_ID_PROPERTY, HexFormat.ofDelimiter(":").formatHex(id));
+        }
         System.exit(run(Arrays.asList(args), System.out, System.err));
     }
 
@@ -57,14 +70,16 @@ public final class Main {
             err.print(USAGE);
             return 1;
         }
+        String command = args.getFirst();
+        List<String> rest = args.subList(1, args.size());
         try {
-            Logging.configure();
+            // A background 'up' only waits for its gateway: its terminal shows warnings and errors, the log the rest.
+            Logging.configure(System.getenv("LOG_LEVEL"), command.equals("up") && UpCommand.inBackground(rest)
+                    ? Level.WARNING : Level.INFO);
         } catch (IllegalArgumentException e) {
             err.println("wgate: " + e.getMessage());
             return 1;
         }
-        String command = args.getFirst();
-        List<String> rest = args.subList(1, args.size());
         if (KeyCommands.handles(command)) {
             return KeyCommands.run(args, System.in, out, err);
         }

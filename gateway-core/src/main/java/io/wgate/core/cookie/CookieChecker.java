@@ -13,7 +13,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
- * The receiving side of the DoS protection (whitepaper §5.4.7; protocol.md §1.5, §1.14): verifies
+ * The receiving side of the DoS protection (whitepaper §5.3, §5.4.4, §5.4.7; kernel {@code cookie.c}): verifies
  * mac1 on every handshake message addressed to us, verifies mac2 when we are under load, and mints
  * cookie replies. The cookie secret is regenerated lazily once older than
  * {@link Protocol#COOKIE_SECRET_MAX_AGE_NANOS}, which also expires every cookie handed out with it.

@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 
 /**
  * Bounded FIFO of handshake messages (types 1-3) waiting for handshake work, and the "under load"
- * signal derived from its depth (protocol.md §1.14; kernel {@code receive.c}). Keeping handshake
+ * signal derived from its depth (whitepaper §5.3; kernel {@code receive.c}). Keeping handshake
  * work in its own queue, drained with a budget, means a flood of initiations delays handshakes but
  * never the transport data processed as it arrives.
  *

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Per-source token bucket for handshake messages that arrive while the device is under load and carry a valid mac2
- * (protocol.md §1.14; kernel {@code ratelimiter.c}, wireguard-go {@code ratelimiter/ratelimiter.go}).
+ * (whitepaper §5.3; kernel {@code ratelimiter.c}, wireguard-go {@code ratelimiter/ratelimiter.go}).
  *
  * <p>Tokens are nanoseconds: a packet costs {@value #PACKET_COST_NANOS} ns (20 per second sustained) and a bucket
  * holds at most {@value #TOKEN_MAX_NANOS} ns (a burst of 5). A new source starts with a full bucket minus the packet

@@ -14,7 +14,7 @@ import io.wgate.crypto.X25519;
 import java.util.Arrays;
 
 /**
- * One peer's Noise_IKpsk2 handshake (whitepaper §5.4.2-5.4.4; protocol.md §1.4, §1.6), with the
+ * One peer's Noise_IKpsk2 handshake (whitepaper §5.4.2-5.4.4, §5.1; kernel {@code noise.c}), with the
  * kernel's create/consume verb pairs: {@link #createInitiation}, {@link #consumeInitiation} (after
  * {@link #decryptInitiation}), {@link #createResponse}, {@link #consumeResponse} and
  * {@link #beginSession}.

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The fixed strings of WireGuard's Noise instance and the values derived from them
- * (whitepaper §5.4; protocol.md §1.2).
+ * (whitepaper §5.4, §5.4.2).
  */
 public final class Noise {
 

@@ -5,7 +5,7 @@ import io.wgate.core.Protocol;
 
 /**
  * The whole timer policy of one peer (whitepaper §6; the kernel's {@code timers.c}, wireguard-go's
- * {@code timers.go}; protocol.md §1.10) as deadlines rather than callbacks. The engine calls the
+ * {@code timers.go}; whitepaper §6) as deadlines rather than callbacks. The engine calls the
  * {@code on…} hooks when the named event happens and {@link #expire} from its tick; {@code expire}
  * returns which timers fired and the engine performs the actions.
  *

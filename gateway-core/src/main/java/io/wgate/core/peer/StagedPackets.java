@@ -5,7 +5,8 @@ import io.wgate.core.Protocol;
 import java.util.Objects;
 
 /**
- * Bounded FIFO of outbound tunnel packets that wait for a usable session of one peer (protocol.md §1.10 and §1.15:
+ * Bounded FIFO of outbound tunnel packets that wait for a usable session of one peer (kernel {@code send.c} and
+ * wireguard-go {@code device/send.go}:
  * staged while the handshake runs, flushed once it completes, dropped when it gives up). When full the oldest packet
  * is dropped, as in the kernel ({@code send.c wg_packet_send_staged_packets}, {@code MAX_STAGED_PACKETS}).
  *

@@ -11,7 +11,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Cryptokey routing (protocol.md §1.12; whitepaper §2): which value (peer) owns the longest prefix containing an
+ * Cryptokey routing (whitepaper §2; kernel {@code allowedips.c}): which value (peer) owns the longest prefix
+ * containing an
  * address. Outbound, the destination of a tunnel packet selects the peer to encrypt for; inbound, the source of a
  * decrypted packet must map back to the peer that sent it.
  *

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * Receiver index &rarr; entry (a handshake in progress or a keypair): the device-wide table that routes handshake
- * responses, cookie replies and transport data to their state (protocol.md §1.4 "Index table"; kernel
+ * responses, cookie replies and transport data to their state (whitepaper §5.4.2-5.4.3, the sender and receiver
+ * indices; kernel
  * {@code peerlookup.c}, wireguard-go {@code device/indextable.go}).
  *
  * <p>Indices are random 32-bit values from the injected {@link Entropy}, unique within the table; any value is

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * An IPv4 or IPv6 prefix ({@code 10.0.0.0/8}, {@code fd00::/64}) as configured in {@code AllowedIPs}
- * (protocol.md §1.12). The address is stored with its host bits cleared, so {@code 10.1.2.3/8} and {@code 10.0.0.0/8}
+ * (whitepaper §2; kernel {@code allowedips.c}). The address is stored with its host bits cleared, so
+ * {@code 10.1.2.3/8} and {@code 10.0.0.0/8}
  * are the same prefix; equality and hashing are by content. Immutable: the array is copied in and out.
  *
  * <p>Ordering (used by {@code show} and the UAPI): IPv4 before IPv6, then by address as an unsigned number, then by

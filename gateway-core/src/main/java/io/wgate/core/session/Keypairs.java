@@ -3,7 +3,7 @@ package io.wgate.core.session;
 import java.util.function.Consumer;
 
 /**
- * A peer's previous / current / next keypairs (whitepaper §5.4.5-5.4.6; protocol.md §1.11).
+ * A peer's previous / current / next keypairs (whitepaper §5.4.5-5.4.6; kernel {@code noise.c}).
  * We send only with {@code current}; we receive with any of the three. A responder's fresh keypair
  * waits in {@code next} until the initiator's first transport message proves the initiator holds it.
  *

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Sliding-window replay protection for one receiving keypair: the RFC 6479 block ring used by the Linux kernel
- * ({@code receive.c counter_validate}) and wireguard-go ({@code replay/replay.go}), protocol.md §1.8.
+ * ({@code receive.c counter_validate}) and wireguard-go ({@code replay/replay.go}), RFC 6479.
  *
  * <p>The ring holds {@value #RING_BITS} bits as 128 blocks of 64. The block holding the highest counter seen is
  * always partly in the future, so the guaranteed window is one block less: {@value #WINDOW_SIZE} counters behind

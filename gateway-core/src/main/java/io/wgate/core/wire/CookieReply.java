@@ -3,7 +3,7 @@ package io.wgate.core.wire;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Flyweight over a type 3 cookie reply, exactly {@value #LENGTH} bytes (protocol.md §1.3 and §1.5;
+ * Flyweight over a type 3 cookie reply, exactly {@value #LENGTH} bytes (whitepaper §5.4.7; kernel {@code messages.h};
  * whitepaper §5.4.7).
  *
  * <pre>

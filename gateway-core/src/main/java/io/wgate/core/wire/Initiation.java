@@ -3,7 +3,8 @@ package io.wgate.core.wire;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Flyweight over a type 1 handshake initiation, exactly {@value #LENGTH} bytes (protocol.md §1.3; whitepaper §5.4.2).
+ * Flyweight over a type 1 handshake initiation, exactly {@value #LENGTH} bytes (whitepaper §5.4.2;
+ * kernel {@code messages.h}).
  *
  * <pre>
  *  0               4               8                              40

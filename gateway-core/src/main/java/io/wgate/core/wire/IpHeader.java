@@ -4,8 +4,9 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Reads of the inner IPv4 / IPv6 header that the engine needs: version, claimed length (to strip padding after
- * decryption, protocol.md §1.7) and addresses (cryptokey routing, §1.12). All static, no allocation; {@code index} is
- * the absolute index of the first byte of the IP packet; addresses are returned big-endian (network order) as
+ * decryption, whitepaper §5.4.6) and addresses (cryptokey routing, whitepaper §2). All static, no allocation;
+ * {@code index} is the absolute index of the first byte of the IP packet; addresses are returned big-endian
+ * (network order) as
  * {@code int} / {@code long} halves, the form {@link io.wgate.core.route.AllowedIps} looks up. Every method borrows
  * the buffer and never moves its indices; callers check {@link #packetLength} before reading addresses.
  *

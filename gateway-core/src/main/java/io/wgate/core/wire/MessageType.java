@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * The 4-byte message header shared by all WireGuard messages and the receive-side length gates
- * (protocol.md §1.3; kernel {@code receive.c prepare_skb_header}, wireguard-go {@code device/receive.go}).
+ * (whitepaper §5.4; kernel {@code receive.c prepare_skb_header}, wireguard-go {@code device/receive.go}).
  *
  * <pre>
  *  0                   1                   2                   3
@@ -38,7 +38,7 @@ public final class MessageType {
 
     /**
      * Classifies the readable bytes of {@code buf} as one message: reads the little-endian u32 at
-     * {@code buf.readerIndex()} and applies the length gates of protocol.md §1.3 (type 1 == 148, type 2 == 92,
+     * {@code buf.readerIndex()} and applies the length gates of kernel {@code receive.c} (type 1 == 148, type 2 == 92,
      * type 3 == 64, type 4 &gt;= 32).
      *
      * <p>Borrows {@code buf}; does not move its indices.

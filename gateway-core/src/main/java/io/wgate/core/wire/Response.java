@@ -3,7 +3,8 @@ package io.wgate.core.wire;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Flyweight over a type 2 handshake response, exactly {@value #LENGTH} bytes (protocol.md §1.3; whitepaper §5.4.3).
+ * Flyweight over a type 2 handshake response, exactly {@value #LENGTH} bytes (whitepaper §5.4.3;
+ * kernel {@code messages.h}).
  *
  * <pre>
  *  0               4               8               12                             44

@@ -3,7 +3,7 @@ package io.wgate.core.wire;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Static accessors for a type 4 transport data message, at least {@value #MIN_LENGTH} bytes (protocol.md §1.3 and
+ * Static accessors for a type 4 transport data message, at least {@value #MIN_LENGTH} bytes (whitepaper §5.4.6 and
  * §1.7; whitepaper §5.4.6). Static rather than a flyweight instance because the data path only ever touches the two
  * header fields.
  *
@@ -62,7 +62,7 @@ public final class Transport {
     /**
      * Zero bytes to append to a plaintext packet of {@code length} bytes for a tunnel MTU of {@code mtu}
      * ({@code 0} = no MTU known): pad to a multiple of 16 but never past the MTU. Same arithmetic as kernel
-     * {@code send.c calculate_skb_padding} and wireguard-go {@code calculatePaddingSize} (protocol.md §1.7):
+     * {@code send.c calculate_skb_padding} and wireguard-go {@code calculatePaddingSize} (whitepaper §5.4.6):
      * {@code last = length; if (mtu != 0 && last > mtu) last %= mtu; padded = min(roundUp16(last), mtu)};
      * the padding is {@code padded - last}.
      */

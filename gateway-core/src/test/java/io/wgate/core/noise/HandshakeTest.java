@@ -18,7 +18,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** State machine, replay and flood rules of {@link Handshake} (protocol.md §1.4, §1.6). */
+/**
+ * State machine, replay and flood rules of {@link Handshake} (whitepaper §5.4.2-5.4.3, §5.1; kernel {@code noise.c}).
+ */
 class HandshakeTest {
 
     private static final long EPOCH = 1_700_000_000L * 1_000_000_000L;

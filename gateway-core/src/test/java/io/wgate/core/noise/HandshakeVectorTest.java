@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fixed-input WireGuard handshake transcript of protocol.md §2 (file
+ * The fixed-input WireGuard handshake transcript made by the team (no official one exists; file
  * {@code vectors/wireguard-handshake-unofficial.txt}), reproduced byte for byte by {@link Handshake},
  * {@link CookieGenerator} and {@link CookieChecker}. The transcript is unofficial; interop with
  * wireguard-go is the final authority.

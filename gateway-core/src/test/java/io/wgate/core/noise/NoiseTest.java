@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.wgate.crypto.Bytes;
 import org.junit.jupiter.api.Test;
 
-/** The derived constants of protocol.md §1.2 (C0 and H0, also hard-coded in other implementations). */
+/** The derived constants of whitepaper §5.4.2 (C0 and H0, also hard-coded in other implementations). */
 class NoiseTest {
 
     @Test

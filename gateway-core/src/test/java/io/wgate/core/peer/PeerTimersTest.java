@@ -8,7 +8,7 @@ import io.wgate.core.Protocol;
 import io.wgate.core.testkit.ScriptedEntropy;
 import org.junit.jupiter.api.Test;
 
-/** Each hook of {@link PeerTimers} against the rows of protocol.md §1.10. */
+/** Each hook of {@link PeerTimers} against the timer rules of whitepaper §6 and kernel {@code timers.c}. */
 class PeerTimersTest {
 
     private static final long T0 = 1_000_000_000_000L;

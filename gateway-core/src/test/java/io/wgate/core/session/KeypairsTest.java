@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The previous / current / next rotation table of protocol.md §1.11. */
+/** The previous / current / next rotation of whitepaper §5.4.5-5.4.6 (kernel {@code noise.c}). */
 class KeypairsTest {
 
     private final Peer peer = new Peer(new byte[32]);

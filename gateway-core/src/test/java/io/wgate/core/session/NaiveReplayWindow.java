@@ -6,7 +6,7 @@ import java.util.Set;
 /**
  * The obviously-correct twin of {@link ReplayWindow} for differential tests: every counter ever accepted in a set,
  * plus the highest. Accepts a counter iff it is below the limit, not more than {@link ReplayWindow#WINDOW_SIZE}
- * behind the highest, and not seen before (protocol.md §1.8). Unbounded memory; tests only.
+ * behind the highest, and not seen before (RFC 6479; kernel {@code receive.c}). Unbounded memory; tests only.
  */
 final class NaiveReplayWindow {
 

@@ -12,21 +12,32 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * Starts a gateway in the background: first checks that none runs for the interface (its
  * {@link GatewayLock} is free) and that the run directory and the log are writable, then starts the
  * same JVM command line, {@code up CONFIG --foreground}, in a new session ({@code setsid}) with its
- * output appended to {@code <run dir>/<if>.log}; then waits until the child has written its pid file
- * (it does so only once the interface is up and serving), or reports the child's own error output if
+ * output appended to {@code <run dir>/<if>.log}; then waits until the gateway has written its pid file
+ * (it does so only once the interface is up and serving), or reports the error lines of its output if
  * it exits first.
  *
- * <p>If this waiting parent is killed (Ctrl-C), the child is not: it comes up in the background all
+ * <p>The gateway is not this JVM's child: a short {@code sh} starts it as a background job, prints its pid
+ * and exits at once. A child still running when a JVM exits holds the exit up by about 300 ms (the JDK's
+ * process reaper waits in native code, and the VM waits for threads in native code before it exits), which
+ * {@code wgate up} would spend after the gateway is already serving.
+ *
+ * <p>If this waiting parent is killed (Ctrl-C), the gateway is not: it comes up in the background all
  * the same, silently; {@code wgate down NAME} stops it.
  */
 final class Daemon {
 
     static final long READY_TIMEOUT_MILLIS = 120_000;
+    /** How often the pid file and the gateway are looked at while it starts. */
+    static final long POLL_MILLIS = 10;
+    /** A log record below WARNING ({@link Logging}'s format): the gateway's own account, not the error. */
+    private static final Pattern MINOR_LOG_RECORD = Pattern.compile(
+            "^\\d{4}-\\d\\d-\\d\\dT\\S+Z (INFO|CONFIG|FINE|FINER|FINEST) .*");
 
     private Daemon() {
     }
@@ -39,41 +50,92 @@ final class Daemon {
         }
         Path log = runFiles.logFile(name);
         long logStart;
-        Process child;
+        long pid;
         try {
             logStart = Files.exists(log) ? Files.size(log) : 0;
-            ProcessBuilder builder = new ProcessBuilder(command(arguments));
-            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.redirectErrorStream(true);
-            child = builder.start();
+            pid = launch(command(arguments), log);
         } catch (IOException e) {
             err.println("wgate up: cannot start the gateway process: " + e.getMessage());
             return 1;
         }
         long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
         while (System.currentTimeMillis() < deadline) {
-            OptionalLong pid = runFiles.readPid(name);
-            if (pid.isPresent() && pid.getAsLong() == child.pid() && child.isAlive()) {
-                out.println("wgate: " + name + " is up (pid " + child.pid() + ", log " + log + ")");
+            boolean alive = isRunning(pid);
+            OptionalLong written = runFiles.readPid(name);
+            if (alive && written.isPresent() && written.getAsLong() == pid) {
+                out.println("wgate: " + name + " is up (pid " + pid + ", log " + log + ")");
                 return 0;
             }
-            if (!child.isAlive()) {
-                err.print(tail(log, logStart));
-                err.println("wgate up: the gateway exited with status " + child.exitValue() + "; see " + log);
+            if (!alive) {
+                err.print(errorLines(tail(log, logStart)));
+                err.println("wgate up: the gateway exited before it came up; see " + log);
                 return 1;
             }
             try {
-                Thread.sleep(50);
+                Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                child.destroy();
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
                 return 1;
             }
         }
-        child.destroy();
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
         err.println("wgate up: " + name + " did not come up within " + READY_TIMEOUT_MILLIS / 1000 + " s; see " + log);
         return 1;
+    }
+
+    /**
+     * Starts {@code command} through {@code sh} as a background job, its input {@code /dev/null} and its output
+     * appended to {@code log}; the job's pid, which {@code sh} prints before it exits.
+     */
+    static long launch(List<String> command, Path log) throws IOException {
+        List<String> line = new ArrayList<>(List.of("/bin/sh", "-c",
+                "log=$1; shift; \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!", "sh", log.toString()));
+        line.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(line);
+        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process starter = builder.start();
+        String printed;
+        try (var in = starter.getInputStream()) {
+            printed = new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
+        }
+        try {
+            starter.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            return Long.parseLong(printed);
+        } catch (NumberFormatException e) {
+            throw new IOException("sh did not start it (it printed '" + printed + "'; see " + log + ")", e);
+        }
+    }
+
+    /**
+     * Whether process {@code pid} runs: it exists and is not a zombie (the gateway is not our child: where
+     * no init reaps orphans, a dead one stays a zombie).
+     */
+    static boolean isRunning(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            int afterName = stat.lastIndexOf(')');
+            char state = afterName >= 0 && afterName + 2 < stat.length() ? stat.charAt(afterName + 2) : '?';
+            return state != 'Z' && state != 'X';
+        } catch (IOException e) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+    }
+
+    /**
+     * {@code output} less the gateway's log records below WARNING: what {@code wgate up} shows on the terminal
+     * when the gateway stops before it came up is the error, not its account of the start.
+     */
+    static String errorLines(String output) {
+        StringBuilder kept = new StringBuilder();
+        output.lines().filter(line -> !MINOR_LOG_RECORD.matcher(line).matches())
+                .forEach(line -> kept.append(line).append('\n'));
+        return kept.toString();
     }
 
     /**

@@ -5,6 +5,7 @@ import io.wgate.server.net.LinkSetup;
 import io.wgate.server.uapi.UapiServer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,9 @@ import java.util.function.LongFunction;
  *       the interface and runs the hooks itself. After it exited, whatever it left is removed and
  *       reported with a non-zero exit status;</li>
  *   <li>lock free: no gateway runs, so a dead one's host changes, pid file and UAPI socket are removed
- *       ({@link Leftovers}).</li>
+ *       ({@link Leftovers});</li>
+ *   <li>no lock file and no trace of a run: nothing ran, and nothing is created (no run directory, no lock
+ *       file) to say so.</li>
  * </ul>
  *
  * NAME may also be given as the config file path.
@@ -71,6 +74,12 @@ public final class DownCommand {
 
     /** Stops {@code name}'s gateway or removes what a dead one left; the exit status. */
     int down(String name, PrintStream out, PrintStream err) {
+        if (Files.notExists(runFiles.lockFile(name)) && !leftovers.anyTrace(name)) {
+            // Every gateway creates its lock file first and never deletes it: none ran here, and none is starting
+            // that got as far as changing anything. Taking the lock would create the run directory and the file.
+            // (notExists: a run directory we may not read is not "no lock file"; the lock attempt says why.)
+            return nothingRunning(name, err);
+        }
         GatewayLock.Attempt attempt;
         try {
             attempt = GatewayLock.tryAcquire(runFiles.lockFile(name));
@@ -100,6 +109,10 @@ public final class DownCommand {
                     + report.summary());
             return 0;
         }
+        return nothingRunning(name, err);
+    }
+
+    private int nothingRunning(String name, PrintStream err) {
         err.println("wgate down: no gateway named " + name + " is running" + foreignLinkHint(name));
         return 1;
     }

@@ -3,6 +3,8 @@ package io.wgate.server.cli;
 import io.wgate.server.net.LinkSetup;
 import io.wgate.server.uapi.UapiServer;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +59,16 @@ final class Leftovers {
         this.runFiles = runFiles;
         this.linkSetup = linkSetup;
         this.uapiDirectory = uapiDirectory;
+    }
+
+    /**
+     * Whether any trace of a run of {@code name} is there (state file, pid file, UAPI socket), looked at without
+     * creating anything: {@code wgate down} of a name that never ran leaves the run directory as it was.
+     */
+    boolean anyTrace(String name) {
+        return Files.exists(linkSetup.statePath(name), LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(runFiles.pidFile(name), LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(uapiDirectory.resolve(name + ".sock"), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Removes everything {@code name}'s dead gateway left; call only while holding its lock. */

@@ -22,14 +22,29 @@ public final class Logging {
     private Logging() {
     }
 
+    /**
+     * Loggers whose level is set here: held, because {@code java.util.logging} keeps loggers only weakly and a
+     * collected one would come back without its level.
+     */
+    private static final Logger NETTY = Logger.getLogger("io.netty");
+    private static final Logger PROCESS_BUILDER = Logger.getLogger("java.lang.ProcessBuilder");
+
     /** Installs the format and the level named by {@code LOG_LEVEL} (default {@code info}). */
     public static void configure() {
         configure(System.getenv("LOG_LEVEL"));
     }
 
-    /** Installs the format and {@code levelName}. */
+    /** Installs the format and {@code levelName} (default {@code info}). */
     public static void configure(String levelName) {
-        Level level = parse(levelName);
+        configure(levelName, Level.INFO);
+    }
+
+    /**
+     * Installs the format and {@code levelName}, or {@code whenUnset} where it is null or blank: a command that
+     * only waits for a background gateway ({@code wgate up}) shows warnings and errors, not the start's INFO lines.
+     */
+    public static void configure(String levelName, Level whenUnset) {
+        Level level = levelName == null || levelName.isBlank() ? whenUnset : parse(levelName);
         Logger root = Logger.getLogger("");
         for (var handler : root.getHandlers()) {
             root.removeHandler(handler);
@@ -41,8 +56,8 @@ public final class Logging {
         root.setLevel(level);
         // Netty's start-up details and the JDK's process launching log at DEBUG; keep them out of "verbose".
         Level quiet = level.intValue() < Level.INFO.intValue() ? Level.INFO : level;
-        Logger.getLogger("io.netty").setLevel(quiet);
-        Logger.getLogger("java.lang.ProcessBuilder").setLevel(quiet);
+        NETTY.setLevel(quiet);
+        PROCESS_BUILDER.setLevel(quiet);
     }
 
     /**

@@ -13,6 +13,7 @@ import io.wgate.server.gateway.TransportKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,6 +62,11 @@ public final class UpCommand {
         Arguments withMetrics(InetSocketAddress address, MetricsOptions chosen) {
             return new Arguments(config, foreground, options, passThrough, address, chosen);
         }
+    }
+
+    /** Whether the arguments after {@code up} start a background gateway (no {@code --foreground}). */
+    public static boolean inBackground(List<String> args) {
+        return !args.contains("--foreground") && !args.contains("-f");
     }
 
     /** Parses the arguments after {@code up} (the environment is not consulted). */
@@ -202,11 +208,15 @@ public final class UpCommand {
 
     /**
      * Checks the {@code --aead} choice as the gateway will make it ({@link AeadImplementation#select}),
-     * so that a bad value fails here rather than in the background child.
+     * so that a bad value fails here rather than in the background child; {@code auto} needs no check (it
+     * falls back to the JDK's implementation) and loads no library here.
      *
      * @throws IllegalArgumentException naming the option and the problem
      */
     static void checkAead(String option) {
+        if (option != null && option.strip().equalsIgnoreCase("auto")) {
+            return; // auto falls back to the JDK: nothing can fail, and probing OpenSSL here costs start-up time
+        }
         try {
             AeadImplementation.select(option);
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -241,11 +251,8 @@ public final class UpCommand {
         WgQuickConfig config;
         try {
             config = WgQuickConfig.parse(arguments.config());
-        } catch (NoSuchFileException e) {
-            err.println("wgate up: " + arguments.config() + ": no such file");
-            return 1;
         } catch (IOException e) {
-            err.println("wgate up: cannot read " + arguments.config() + ": " + e.getMessage());
+            err.println("wgate up: " + unreadable(arguments.config(), e));
             return 1;
         } catch (ConfigException e) {
             err.println("wgate up: " + e.getMessage());
@@ -259,6 +266,18 @@ public final class UpCommand {
             return Daemon.start(config.interfaceName(), arguments, runFiles, out, err);
         }
         return ForegroundGateway.run(config, arguments, runFiles, err);
+    }
+
+    /**
+     * Why the config file could not be read, naming it: {@code FILE: no such file}, {@code FILE: permission denied}
+     * (a file of another user's, mode 0600, read without root), else the system's reason.
+     */
+    static String unreadable(Path config, IOException e) {
+        return switch (e) {
+            case NoSuchFileException ignored -> config + ": no such file";
+            case AccessDeniedException ignored -> config + ": permission denied";
+            default -> "cannot read " + config + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+        };
     }
 
     /** The config's warnings, and what wgate leaves out (DNS, SaveConfig). */

@@ -89,7 +89,7 @@ public final class WgKey {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    /** The UAPI form: 64 lowercase hex digits ({@code protocol.md} §3). */
+    /** The UAPI form: 64 lowercase hex digits (https://www.wireguard.com/xplatform/). */
     public String toHex() {
         return HexFormat.of().formatHex(bytes);
     }

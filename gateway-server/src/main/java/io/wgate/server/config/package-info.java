@@ -9,7 +9,7 @@
  * host names; the result is a tree of immutable records.
  *
  * <p>Rules follow wireguard-tools: {@code wg}'s {@code config.c} for the wg keys and wg-quick's
- * {@code linux.bash} for the rest (see {@code protocol.md} §4). Every problem is reported as
+ * {@code linux.bash} for the rest (and wg-quick(8)). Every problem is reported as
  * {@code FILE:LINE: KEY: WHAT} through {@link io.wgate.server.config.ConfigException}; key material
  * never appears in messages or {@code toString()}.
  */

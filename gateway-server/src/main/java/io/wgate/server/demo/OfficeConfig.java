@@ -70,7 +70,7 @@ public record OfficeConfig(String interfaceName, KeyPair keys, String address, i
     }
 
     /**
-     * The same configuration as the body of a UAPI {@code set=1} request (protocol.md §3), as
+     * The same configuration as the body of a UAPI {@code set=1} request (https://www.wireguard.com/xplatform/), as
      * {@code wg setconf} sends it: {@code key=value} lines, no blank line.
      */
     public String uapiSetBody() {

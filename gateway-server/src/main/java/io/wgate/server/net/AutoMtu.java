@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *
  * <p>Two small extensions, both only where wg-quick would fall through to a worse answer: a locked route
  * MTU ({@code mtu lock N}) counts as N (wg-quick's pattern misses it and takes the device MTU), and with no
- * IPv4 default route the IPv6 one is asked too. {@code protocol.md} §4 says "keep the minimum"; wg-quick's
+ * IPv4 default route the IPv6 one is asked too. One might expect the minimum; wg-quick's
  * code keeps the maximum ({@code -gt $mtu}) and an operator moving from wg-quick gets the same MTU here.
  */
 public final class AutoMtu {

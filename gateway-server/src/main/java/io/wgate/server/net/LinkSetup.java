@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * Brings an existing link (the TUN the caller opened) into service the way {@code wg-quick up} does,
- * and takes it out again the way {@code wg-quick down} does ({@code protocol.md} §4):
+ * and takes it out again the way {@code wg-quick down} does (wireguard-tools {@code src/wg-quick/linux.bash}):
  *
  * <ol>
  *   <li>PreUp hooks;</li>

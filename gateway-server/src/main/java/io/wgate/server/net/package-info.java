@@ -12,7 +12,8 @@
  * {@link io.wgate.server.net.CommandRunner} ({@code ip}, {@code sysctl}, {@code nft}, {@code bash -c} for hooks),
  * which tests replace with a fake or with a runner that enters a network namespace.
  *
- * <p>Behaviour follows wg-quick's {@code linux.bash} ({@code protocol.md} §4) except where a class
+ * <p>Behaviour follows wg-quick's {@code linux.bash} (wireguard-tools {@code src/wg-quick/linux.bash}, wg-quick(8))
+ * except where a class
  * comment says otherwise.
  */
 package io.wgate.server.net;

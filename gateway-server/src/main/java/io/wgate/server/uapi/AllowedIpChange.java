@@ -12,7 +12,10 @@ import java.util.Objects;
  */
 public record AllowedIpChange(Op op, Prefix prefix) {
 
-    /** The three allowed-IP operations of {@code protocol.md} §3. */
+    /**
+     * The three allowed-IP operations of the UAPI (https://www.wireguard.com/xplatform/; wireguard-go
+     * {@code device/uapi.go}).
+     */
     public enum Op {
         /** {@code allowed_ip=prefix}: route the prefix to this peer (moving it from another). */
         ADD,

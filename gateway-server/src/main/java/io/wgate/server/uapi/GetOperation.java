@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Renders the answer to {@code get=1} in wireguard-go's order and format ({@code protocol.md} §3,
+ * Renders the answer to {@code get=1} in wireguard-go's order and format (https://www.wireguard.com/xplatform/,
  * {@code device/uapi.go} {@code IpcGetOperation}): {@code private_key}, {@code listen_port},
  * {@code fwmark} (each omitted when unset or 0), then per peer {@code public_key}, {@code preshared_key}
  * (64 zeros when none), {@code protocol_version=1}, {@code endpoint} (omitted when unknown),

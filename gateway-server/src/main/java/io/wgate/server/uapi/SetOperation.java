@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Applies a parsed {@code set} request to a {@link UapiDevice} all-or-nothing
- * ({@code protocol.md} §3; wireguard-go {@code IpcSetOperation}, which by contrast applies line by line
+ * (https://www.wireguard.com/xplatform/; wireguard-go {@code IpcSetOperation}, which by contrast applies line by line
  * and stops half-way on an error).
  *
  * <p>Three phases, on the engine's loop, each in {@link Run#step} slices:

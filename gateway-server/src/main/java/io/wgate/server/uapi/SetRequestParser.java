@@ -12,7 +12,8 @@ import java.util.OptionalInt;
 /**
  * Parses the lines of one {@code set=1} request into a {@link UapiRequest.Set}, validating every value
  * before anything is applied. Keys and value formats follow wireguard-go's {@code device/uapi.go}
- * ({@code protocol.md} §3): a line without {@code =} is {@link UapiException#EPROTO}; an unknown key
+ * (https://www.wireguard.com/xplatform/, wireguard-go {@code device/uapi.go}): a line without {@code =} is {@link
+ * UapiException#EPROTO}; an unknown key
  * or a bad value is {@link UapiException#EINVAL}. The first {@code public_key} ends the device section,
  * so device keys after it are unknown peer keys.
  *

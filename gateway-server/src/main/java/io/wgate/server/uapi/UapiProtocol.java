@@ -3,7 +3,7 @@ package io.wgate.server.uapi;
 import io.wgate.server.config.Redaction;
 
 /**
- * The framing of one UAPI connection ({@code protocol.md} §3), as a state machine over lines: an
+ * The framing of one UAPI connection (https://www.wireguard.com/xplatform/), as a state machine over lines: an
  * operation line ({@code get=1} or {@code set=1}), for {@code set} the {@code key=value} lines, and a
  * blank line that ends the request. One connection carries any number of requests in turn.
  *

@@ -4,7 +4,7 @@ import io.wgate.server.config.WgKey;
 import java.util.List;
 import java.util.Objects;
 
-/** A complete, well-formed UAPI request ({@code protocol.md} §3): {@code get=1} or {@code set=1}. */
+/** A complete, well-formed UAPI request (https://www.wireguard.com/xplatform/): {@code get=1} or {@code set=1}. */
 public sealed interface UapiRequest {
 
     /** {@code get=1}: report the configuration and counters. */

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The UAPI socket of one interface, {@code /var/run/wireguard/<ifname>.sock} ({@code protocol.md} §3),
+ * The UAPI socket of one interface, {@code /var/run/wireguard/<ifname>.sock} (https://www.wireguard.com/xplatform/),
  * served on a thread of its own ({@code wgate-<ifname>-uapi-0}): reading, framing and parsing requests never take the
  * engine's loop. Complete requests run on the engine's loop (its owner thread)
  * through a {@link RequestRunner}, one at a time and in slices, so that even a {@code set} of fifty thousand peers

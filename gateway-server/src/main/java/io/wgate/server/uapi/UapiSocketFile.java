@@ -14,7 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * The file-system side of a UAPI socket ({@code protocol.md} §3): the directory
+ * The file-system side of a UAPI socket (https://www.wireguard.com/xplatform/): the directory
  * ({@code /var/run/wireguard}, created 0755 if missing), the name {@code <ifname>.sock}, telling a stale
  * socket from a live one, and publishing a new socket with mode 0600 without a window in which it is
  * reachable with looser permissions.

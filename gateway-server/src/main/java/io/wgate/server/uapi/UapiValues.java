@@ -15,7 +15,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * The value formats of UAPI lines ({@code protocol.md} §3), parsed as strictly as wireguard-go parses
+ * The value formats of UAPI lines (https://www.wireguard.com/xplatform/), parsed as strictly as wireguard-go parses
  * them ({@code device/uapi.go}: Go's {@code hex}, {@code strconv.ParseUint}, {@code netip}) and
  * printed as it prints them. Never resolves host names: {@code wg} resolves them before it writes.
  *

@@ -1,5 +1,5 @@
 /**
- * The WireGuard cross-platform userspace API (UAPI, {@code protocol.md} §3): the Unix socket
+ * The WireGuard cross-platform userspace API (UAPI, https://www.wireguard.com/xplatform/): the Unix socket
  * {@code /var/run/wireguard/<ifname>.sock} through which {@code wg}, {@code wg-quick} and
  * {@code wgate show} read and change a running gateway exactly as they do with wireguard-go.
  *

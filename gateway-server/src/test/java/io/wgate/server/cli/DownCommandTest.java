@@ -131,6 +131,26 @@ class DownCommandTest {
     }
 
     @Test
+    void anUnknownNameCreatesNothing() throws Exception {
+        assertEquals(1, down());
+        assertEquals("wgate down: no gateway named " + NAME + " is running\n", err());
+        assertFalse(Files.exists(runFiles.dir()), "the run directory was created");
+
+        Files.createDirectories(runFiles.dir());
+        Files.writeString(runFiles.dir().resolve("other.log"), "x");
+        List<String> before = listing(runFiles.dir());
+        assertEquals(1, down());
+        assertEquals(before, listing(runFiles.dir()), "the run directory changed");
+        assertEquals(List.of(), listing(uapiDir), "the UAPI directory changed");
+    }
+
+    private static List<String> listing(Path directory) throws Exception {
+        try (var files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
     void aLiveGatewayIsStoppedEvenBeforeItWroteItsPidFile() throws Exception {
         Process gateway = fakeGateway(0, gatewayCommandLine());
 

@@ -177,6 +177,43 @@ class LauncherScriptIT {
         assertTrue(overridden.stdout().contains("-XX:MaxHeapSize=536870912"), overridden.stdout());
     }
 
+    @Test
+    void theLauncherMakesAnAotCacheForTheJarAndAMismatchedOneIsIgnoredSilently() throws Exception {
+        Map<String, String> environment = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin",
+                "JAVA_HOME", System.getProperty("java.home"), "HOME", tmp.toString(),
+                "WGATE_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        Path jar = root().resolve("gateway-server/target/wgate.jar");
+        Path aot = root().resolve("gateway-server/target/wgate.aot");
+        String version = "wgate " + io.wgate.server.Version.current() + "\n";
+        try {
+            CommandResult made = run(List.of(launcher().toString(), "--version"), environment, "");
+            assertEquals(0, made.exitCode(), made.stderr());
+            assertEquals("", made.stderr(), "the training run and the cache say nothing");
+            assertTrue(made.stdout().endsWith(version), made.stdout());
+            assertTrue(Files.size(aot) > 1 << 20, "the launcher made " + aot);
+            assertFalse(Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(aot)) > 0,
+                    "the cache is as new as the jar");
+            assertTrue(made.stdout().contains("-XX:AOTCache=" + aot), made.stdout());
+
+            // A cache that does not match (another build's, or damaged) is one the JVM turns down, silently.
+            byte[] garbage = new byte[1 << 16];
+            new java.util.Random(42).nextBytes(garbage);
+            Files.write(aot, garbage);
+            CommandResult mismatched = run(List.of(launcher().toString(), "--version"), environment, "");
+            assertEquals(0, mismatched.exitCode(), mismatched.stderr());
+            assertEquals("", mismatched.stderr());
+            assertTrue(mismatched.stdout().endsWith(version), mismatched.stdout());
+
+            Map<String, String> off = new java.util.HashMap<>(environment);
+            off.put("WGATE_AOT", "off");
+            CommandResult without = run(List.of(launcher().toString(), "--version"), off, "");
+            assertEquals(0, without.exitCode(), without.stderr());
+            assertFalse(without.stdout().contains("AOTCache"), without.stdout());
+        } finally {
+            Files.deleteIfExists(aot); // the next run of the launcher makes a good one again
+        }
+    }
+
     /** A {@code .java} or {@code pom.xml} under the repository newer than {@code jar}, as the launcher looks. */
     private static Optional<Path> newerSource(Path jar) throws IOException {
         FileTime built = Files.getLastModifiedTime(jar);

@@ -48,7 +48,8 @@ class MissingPrivilegesIT {
             + " AmbientCapabilities=CAP_NET_ADMIN in the systemd unit";
     /**
      * {@code TunException}'s advice when nobody may not even open the clone device: where {@code /dev/net/tun} is
-     * mode 0600 rather than the usual 0666 (some machine images ship it so), the open fails before TUNSETIFF does.
+     * mode 0600 rather than the usual 0666 (some machine images ship it so), or a device cgroup or security module
+     * refuses it, the open fails before TUNSETIFF does.
      */
     static final String DEVICE_ACCESS_ADVICE = "cannot open /dev/net/tun: EACCES (Permission denied); the process may"
             + " not open it: the process needs CAP_NET_ADMIN: run it as root, pass --cap-add NET_ADMIN to docker run,"
@@ -123,7 +124,7 @@ class MissingPrivilegesIT {
         CommandResult background = run(asNobody(runtime.wgate("up", config.toString())));
         assertEquals(1, background.exitCode(), background.stdout() + background.stderr());
         assertTrue(toldToGrant(background.stderr()), background.stderr());
-        assertTrue(background.stderr().contains("wgate up: the gateway exited with status 1; see "
+        assertTrue(background.stderr().contains("wgate up: the gateway exited before it came up; see "
                 + runDir.resolve(name + ".log")), background.stderr());
         assertFalse(background.stdout().contains("is up"), background.stdout());
         assertNothingLeft(Set.of(name + ".lock", name + ".log"));
@@ -135,16 +136,44 @@ class MissingPrivilegesIT {
     }
 
     /**
-     * Whether {@code stderr} tells nobody to grant CAP_NET_ADMIN: through the TUNSETIFF refusal where the device node
-     * is 0666, or through the refused open where it is 0600 (which path this machine takes depends on its image).
+     * Whether {@code stderr} tells nobody to grant CAP_NET_ADMIN, through whichever refusal happened: TUNSETIFF's
+     * (EPERM), or the open of {@code /dev/net/tun} before it (EACCES), which some machines give {@code nobody} even
+     * where the node is mode 0666 (a device cgroup or security module). Either message is matched whole.
      */
-    private boolean toldToGrant(String stderr) throws IOException {
-        boolean openable = Files.getPosixFilePermissions(Path.of("/dev/net/tun"))
-                .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
-        return openable
-                ? stderr.contains("wgate up: " + name + ": cannot create TUN interface '" + name + "': "
-                        + CAP_NET_ADMIN_ADVICE)
-                : stderr.contains("wgate up: " + name + ": " + DEVICE_ACCESS_ADVICE);
+    private boolean toldToGrant(String stderr) {
+        boolean ioctlRefused = stderr.contains("wgate up: " + name + ": cannot create TUN interface '" + name + "': "
+                + CAP_NET_ADMIN_ADVICE);
+        boolean openRefused = stderr.contains("wgate up: " + name + ": " + DEVICE_ACCESS_ADVICE);
+        return ioctlRefused != openRefused;
+    }
+
+    @Test
+    void nobodyIsToldThatTheConfigIsUnreadable() throws Exception {
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------")); // root's, as it should be
+
+        for (List<String> command : List.of(runtime.wgate("up", config.toString()),
+                runtime.wgate("up", config.toString(), "--foreground"))) {
+            CommandResult result = run(asNobody(command));
+            assertEquals(1, result.exitCode(), result.stdout() + result.stderr());
+            assertEquals(List.of("wgate up: " + config + ": permission denied"), result.stderr().lines()
+                    .filter(l -> l.startsWith("wgate")).toList(), result.stderr());
+            assertNothingLeft(Set.of());
+        }
+    }
+
+    @Test
+    void downByNobodyOfAGatewayInARunDirectoryItMayNotReadSaysPermissionDenied() throws Exception {
+        Path privateRun = Files.createDirectory(tmp.resolve("private-run"));
+        Files.setPosixFilePermissions(privateRun, PosixFilePermissions.fromString("rwx------")); // root's, as /run/wgate
+        Files.createFile(privateRun.resolve(name + ".lock"));
+        List<String> down = new ArrayList<>(List.of("env", "WGATE_RUN_DIR=" + privateRun));
+        down.addAll(runtime.wgate("down", name));
+
+        CommandResult result = run(asNobody(down));
+
+        assertEquals(1, result.exitCode(), result.stdout() + result.stderr());
+        assertTrue(result.stderr().startsWith("wgate down: cannot open " + privateRun.resolve(name + ".lock")
+                + ": permission denied (wgate needs root"), result.stderr());
     }
 
     @Test

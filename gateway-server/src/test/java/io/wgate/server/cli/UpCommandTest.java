@@ -98,6 +98,56 @@ class UpCommandTest {
     }
 
     @Test
+    void autoIsNotProbedByTheParentAndTheOtherChoicesAre() {
+        UpCommand.checkAead("auto");
+        UpCommand.checkAead(" AUTO ");
+        UpCommand.checkAead("jdk");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UpCommand.checkAead("fast"));
+        assertTrue(e.getMessage().startsWith("--aead fast: unknown ChaCha20-Poly1305 implementation"), e.getMessage());
+    }
+
+    @Test
+    void theBackgroundGatewaysFailureShowsItsErrorsNotItsInfoLines() {
+        String output = """
+                2026-12-05T15:18:26.977Z INFO AeadImplementation: ChaCha20-Poly1305 implementation: OpenSSL
+                2026-12-05T15:18:27.059Z INFO Gateway: wg0: sealing and opening on the event loop
+                2026-12-05T15:18:27.106Z FINE TunDevice: opened TUN interface wg0
+                2026-12-05T15:18:27.120Z WARNING Gateway: wg0: something worth knowing
+                2026-12-05T15:18:27.207Z SEVERE Gateway: wg0: failed
+                  caused by java.io.IOException: boom
+                wgate up: wg0: cannot listen on UDP port 51820: Address already in use
+                """;
+        assertEquals("""
+                2026-12-05T15:18:27.120Z WARNING Gateway: wg0: something worth knowing
+                2026-12-05T15:18:27.207Z SEVERE Gateway: wg0: failed
+                  caused by java.io.IOException: boom
+                wgate up: wg0: cannot listen on UDP port 51820: Address already in use
+                """, Daemon.errorLines(output));
+    }
+
+    @Test
+    void theLaunchedGatewaysPidIsTheJobsAndItsOutputGoesToTheLog(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("wgt-job0.log");
+        long pid = Daemon.launch(List.of("sh", "-c", "echo started $$; exec sleep 30"), log);
+        try {
+            assertTrue(Daemon.isRunning(pid));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!(Files.exists(log) && Files.readString(log).equals("started " + pid + "\n"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals("started " + pid + "\n", Files.readString(log));
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Daemon.isRunning(pid) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(Daemon.isRunning(pid));
+    }
+
+    @Test
     void aRunningGatewayIsReportedWithItsPidInTheForegroundAndBeforeSpawningAChild(@TempDir Path dir) throws Exception {
         Path conf = writeConfig(dir, "wgt-busy0", "");
         RunFiles runFiles = new RunFiles(dir.resolve("run"));
@@ -162,6 +212,28 @@ class UpCommandTest {
                 + "\n[Peer]\nPublicKey = kwVRya604rVcH3/vtvvZqwBQxzWec016ks1RxU7pKHs=\nAllowedIPs = 172.16.1.0/24\n");
         Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return conf;
+    }
+
+    @Test
+    void anUnreadableConfigIsNamedWithPermissionDenied(@TempDir Path dir) {
+        Path conf = dir.resolve("wgt-perm0.conf");
+        assertEquals(conf + ": permission denied",
+                UpCommand.unreadable(conf, new java.nio.file.AccessDeniedException(conf.toString())));
+        assertEquals(conf + ": no such file",
+                UpCommand.unreadable(conf, new java.nio.file.NoSuchFileException(conf.toString())));
+        assertEquals("cannot read " + conf + ": Is a directory",
+                UpCommand.unreadable(conf, new java.io.IOException("Is a directory")));
+    }
+
+    @Test
+    void aConfigThatIsADirectoryIsReportedWithTheSystemsReason(@TempDir Path dir) throws Exception {
+        Path conf = Files.createDirectory(dir.resolve("wgt-dir0.conf"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = UpCommand.run(List.of(conf.toString()), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new RunFiles(dir.resolve("run")));
+        assertEquals(1, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("wgate up: cannot read " + conf + ": "),
+                err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

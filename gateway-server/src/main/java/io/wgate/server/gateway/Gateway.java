@@ -2,6 +2,7 @@ package io.wgate.server.gateway;
 
 import io.netty.channel.EventLoop;
 import io.wgate.core.Engine;
+import io.wgate.core.peer.Peer;
 import io.wgate.metrics.GatewaySource;
 import io.wgate.server.Version;
 import io.wgate.server.config.WgQuickConfig;
@@ -273,6 +274,14 @@ public final class Gateway implements AutoCloseable {
     public void rebind(int port) throws BindException {
         dataPlane.rebind(port);
         LOG.log(Level.INFO, "{0}: now listening on UDP port {1,number,#}", name, dataPlane.listenPort());
+    }
+
+    /**
+     * {@code peer}'s endpoint was set over the UAPI: a host name from the configuration file is no longer resolved
+     * again for it ({@link EndpointRefresher}). Call from the event loop.
+     */
+    void endpointSetByUapi(Peer peer) {
+        dataPlane.refresher().forget(peer);
     }
 
     /** Runs a tick on the event loop (after configuration changes). Call from the event loop. */

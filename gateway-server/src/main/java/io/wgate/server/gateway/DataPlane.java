@@ -268,6 +268,18 @@ final class DataPlane {
         return refresher;
     }
 
+    /**
+     * After a reload from {@code from} to {@code to}: host-name endpoints follow the changed {@code Endpoint} lines
+     * ({@link EndpointRefresher#reconfigure}). Any thread (runs on the loop).
+     */
+    void reconfigureEndpoints(WgQuickConfig from, WgQuickConfig to) throws Exception {
+        EndpointRefresher endpoints = refresher;
+        onLoop(() -> {
+            endpoints.reconfigure(from, to, key -> engine.peer(key.bytes()), driver.nowNanos());
+            return null;
+        });
+    }
+
     Engine engine() {
         return engine;
     }

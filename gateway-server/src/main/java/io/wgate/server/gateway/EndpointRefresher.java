@@ -3,18 +3,24 @@ package io.wgate.server.gateway;
 import io.wgate.core.peer.Peer;
 import io.wgate.core.peer.PeerTimers;
 import io.wgate.server.config.Endpoint;
+import io.wgate.server.config.PeerConfig;
 import io.wgate.server.config.Redaction;
+import io.wgate.server.config.WgKey;
+import io.wgate.server.config.WgQuickConfig;
 import io.wgate.server.uapi.UapiValues;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 
 /**
  * Resolves the host names of configured endpoints again while the gateway runs, so that a peer whose address
@@ -125,13 +131,53 @@ final class EndpointRefresher {
         tracked.put(peer, new Tracked(name, label, peer.endpoint(), peer.lastHandshakeEpochNanos(), nowNanos));
     }
 
-    /** Stops re-resolving {@code peer}'s endpoint: it was set over the UAPI, which replaces the name. Loop only. */
+    /**
+     * Stops re-resolving {@code peer}'s endpoint: a UAPI {@code set} gave it an address, which replaces the name (the
+     * kernel and wireguard-go only ever hold addresses). Loop only.
+     */
     void forget(Peer peer) {
         Tracked t = tracked.remove(peer);
         if (t != null) {
-            LOG.log(Level.INFO, "{0}: {1} endpoint set over the UAPI: {2} is no longer resolved again",
-                    interfaceName, t.label, Redaction.text(t.name.host()));
+            LOG.log(Level.INFO, "{0}: {1} endpoint set to {2}: {3} is no longer resolved again", interfaceName,
+                    t.label, show(peer.endpoint()), Redaction.text(t.name.host()));
         }
+    }
+
+    /**
+     * After a reload: each peer of {@code to} whose {@code Endpoint} line differs from {@code from}'s (or that is new)
+     * is re-resolved by its new line's host name from now on, or no longer when the line is an address or gone; peers
+     * whose line did not change keep their state (as the reload keeps their endpoint). Loop only.
+     *
+     * @param peerOf the engine's peer for a public key, or null
+     */
+    void reconfigure(WgQuickConfig from, WgQuickConfig to, Function<WgKey, Peer> peerOf,
+                     long nowNanos) {
+        for (PeerConfig changed : changedEndpointLines(from, to)) {
+            Peer peer = peerOf.apply(changed.publicKey());
+            if (peer == null) {
+                continue;
+            }
+            tracked.remove(peer);
+            if (changed.endpoint().isPresent()) {
+                track(peer, changed.endpoint().get(), changed.name().orElse(null), nowNanos);
+            }
+        }
+    }
+
+    /** The peers of {@code to} whose {@code Endpoint} line is not {@code from}'s (new peers included). */
+    static List<PeerConfig> changedEndpointLines(WgQuickConfig from, WgQuickConfig to) {
+        Map<WgKey, PeerConfig> before = new HashMap<>();
+        for (PeerConfig peer : from.peers()) {
+            before.put(peer.publicKey(), peer);
+        }
+        List<PeerConfig> changed = new ArrayList<>();
+        for (PeerConfig peer : to.peers()) {
+            PeerConfig old = before.get(peer.publicKey());
+            if (old == null || !old.endpoint().equals(peer.endpoint())) {
+                changed.add(peer);
+            }
+        }
+        return changed;
     }
 
     /** Whether any peer is tracked. Loop only. */

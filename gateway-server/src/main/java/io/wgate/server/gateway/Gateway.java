@@ -34,8 +34,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stops by itself when its TUN device disappears ({@code ip link del}) or its UAPI socket is deleted.
  *
  * <p>Start-up order: undo what a dead earlier run left on the host (before the new TUN exists, so its
- * undo and hooks never touch the new link); resolve endpoints; engine; TUN; UDP socket with the outbox
- * attached in the same event-loop task that binds it; UAPI socket; host network setup. Teardown runs
+ * undo and hooks never touch the new link); resolve endpoints (host names are looked up again later, by
+ * {@link EndpointRefresher}); engine; TUN; UDP socket with the outbox attached in the same event-loop
+ * task that binds it; UAPI socket; host network setup. Teardown runs
  * in reverse ({@link Teardown}), bracketing the removal of the link like wg-quick: PreDown hooks and
  * undo, UAPI socket, engine timers, UDP socket, TUN (the link goes), PostDown hooks, engine, threads.
  *
@@ -382,6 +383,12 @@ public final class Gateway implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             throw new GatewayException(name + ": not reloaded, nothing changed: " + describe(e), e);
+        }
+        try {
+            dataPlane.reconfigureEndpoints(config, to);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "{0}: changed endpoint host names may not be resolved again: {1}", name,
+                    describe(e));
         }
         if (host.mtu() != mtu) {
             try {

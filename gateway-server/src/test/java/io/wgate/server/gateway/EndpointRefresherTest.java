@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wgate.core.peer.Peer;
 import io.wgate.core.peer.PeerTimers;
 import io.wgate.server.config.Endpoint;
+import io.wgate.server.config.WgQuickConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -283,6 +284,55 @@ class EndpointRefresherTest {
         assertEquals(A, peer.endpoint());
         refresher.poll(2 * INTERVAL);
         assertTrue(pendingLookups.isEmpty());
+    }
+
+    private static String key(int seed) {
+        byte[] bytes = new byte[32];
+        bytes[0] = (byte) seed;
+        return java.util.Base64.getEncoder().encodeToString(bytes);
+    }
+
+    private static WgQuickConfig config(String... peerSections) throws Exception {
+        List<String> lines = new ArrayList<>(List.of("[Interface]", "PrivateKey = " + key(9)));
+        for (String section : peerSections) {
+            lines.addAll(List.of(section.split("\n")));
+        }
+        return WgQuickConfig.parse("wgt0.conf", lines);
+    }
+
+    private static String peerSection(int seed, String endpoint) {
+        return "[Peer]\nPublicKey = " + key(seed) + "\nAllowedIPs = 10.0." + seed + ".0/24"
+                + (endpoint == null ? "" : "\nEndpoint = " + endpoint);
+    }
+
+    @Test
+    void aReloadFollowsChangedEndpointLinesAndKeepsTheStateOfUnchangedOnes() throws Exception {
+        WgQuickConfig from = config(peerSection(1, "far.example.net:51820"), peerSection(2, "a.example.net:51820"),
+                peerSection(3, "b.example.net:51820"));
+        WgQuickConfig to = config(peerSection(1, "far.example.net:51820"), peerSection(2, "192.0.2.9:51820"),
+                peerSection(3, "c.example.net:51820"), peerSection(4, "d.example.net:51820"));
+        assertEquals(List.of(2, 3, 4), EndpointRefresher.changedEndpointLines(from, to).stream()
+                .map(p -> (int) p.publicKey().bytes()[0]).toList());
+
+        Map<Integer, Peer> peers = new HashMap<>();
+        for (int seed = 1; seed <= 4; seed++) {
+            byte[] publicKey = new byte[32];
+            publicKey[0] = (byte) seed;
+            Peer p = new Peer(publicKey);
+            p.setEndpoint(A);
+            peers.put(seed, p);
+        }
+        EndpointRefresher refresher = new EndpointRefresher("wgt0", host -> List.of(B.getAddress()),
+                pendingLookups::add, Runnable::run, INTERVAL);
+        refresher.track(peers.get(1), Endpoint.parse("far.example.net:51820"), null, 0);
+        refresher.track(peers.get(2), Endpoint.parse("a.example.net:51820"), null, 0);
+        refresher.track(peers.get(3), Endpoint.parse("b.example.net:51820"), null, 0);
+        refresher.reconfigure(from, to, key -> peers.get((int) key.bytes()[0]), INTERVAL - 1);
+        assertEquals(3, refresher.size(), "peer 2 now has an address; 4 is new");
+        refresher.poll(INTERVAL);
+        assertEquals(1, pendingLookups.size(), "only peer 1 kept its schedule; 3 and 4 start again at the reload");
+        refresher.poll(2 * INTERVAL - 1);
+        assertEquals(3, pendingLookups.size());
     }
 
     @Test

@@ -96,7 +96,8 @@ final class EndpointRefresher {
     private final Executor loop;
     private final long intervalNanos;
     private final Map<Peer, Tracked> tracked = new IdentityHashMap<>();
-    private long changes;
+    /** Written on the loop only (one writer), read by the metrics' scrape thread. */
+    private volatile long changes;
     private boolean closed;
 
     /**
@@ -190,7 +191,7 @@ final class EndpointRefresher {
         return tracked.size();
     }
 
-    /** Endpoints moved by an answer so far. Loop only. */
+    /** Endpoints moved by an answer so far; any thread. */
     long changes() {
         return changes;
     }
@@ -297,7 +298,7 @@ final class EndpointRefresher {
         InetSocketAddress next = new InetSocketAddress(addresses.getFirst(), port);
         peer.setEndpoint(next);
         t.applied = next;
-        changes++;
+        changes = changes + 1; // single writer: the loop
         LOG.log(Level.INFO, "{0}: {1} endpoint {2} re-resolved: {3} -> {4}", interfaceName, t.label, host,
                 show(current), show(next));
     }

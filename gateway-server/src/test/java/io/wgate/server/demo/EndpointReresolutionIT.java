@@ -3,6 +3,7 @@ package io.wgate.server.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wgate.metrics.ListenAddress;
 import io.wgate.server.gateway.GatewayOptions;
 import io.wgate.tun.testing.Privileged;
 import io.wgate.tun.testing.RequiresCommands;
@@ -45,6 +46,7 @@ class EndpointReresolutionIT {
     private static final String PEER_MOVED_WAN = "198.51.100.3";
     private static final String WGATE_TUNNEL = "10.19.0.1";
     private static final String PEER_TUNNEL = "10.19.0.2";
+    private static final String METRICS = "127.0.0.1:9586";
 
     private final Shell shell = new Shell();
     private final String tag = HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
@@ -100,7 +102,10 @@ class EndpointReresolutionIT {
                 StandardCharsets.UTF_8);
     }
 
-    /** wgate in W (re-resolving every {@code interval}) and wireguard-go in P, a first ping through the tunnel. */
+    /**
+     * wgate in W (re-resolving every {@code interval}, metrics on W's loopback) and wireguard-go in P, a first ping
+     * through the tunnel.
+     */
     private WgateGateway startBoth(String interval) throws IOException {
         SecureRandom random = new SecureRandom();
         KeyPair wgateKeys = KeyPair.generate(random);
@@ -113,7 +118,7 @@ class EndpointReresolutionIT {
         startPeer("wireguard-go.log");
         WgateGateway wgate = WgateGateway.launch(shell, TestRuntime.runtime(), "near office", wgateNs, wgateConfig,
                 wgateConfig.writeTo(workDir), workDir.resolve("wgate.log"),
-                Map.of(GatewayOptions.RERESOLVE_VARIABLE, interval));
+                Map.of(GatewayOptions.RERESOLVE_VARIABLE, interval, ListenAddress.ENVIRONMENT_VARIABLE, METRICS));
         gateways.add(wgate);
         wgate.awaitServing();
         PingResult first = ping.awaitReply(wgateNs, PEER_TUNNEL, Duration.ofSeconds(30));
@@ -141,9 +146,20 @@ class EndpointReresolutionIT {
         assertTrue(wgate.log().contains(line), "no '" + line + "' in the log:\n" + wgate.logTail(30));
     }
 
+    /** The re-resolution counter of wgate's /metrics, as curl reads it inside W. */
+    private long reresolutions() throws IOException {
+        String text = shell.checkIn(Duration.ofSeconds(10), wgateNs, "curl", "-sS", "--max-time", "5",
+                "http://" + METRICS + "/metrics").stdout();
+        return text.lines().filter(l -> l.startsWith("wgate_endpoint_reresolutions_total{"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no wgate_endpoint_reresolutions_total in\n" + text));
+    }
+
     @Test
+    @RequiresCommands("curl")
     void thePeriodicLookupFindsAPeerThatMovedAndTrafficResumes() throws IOException {
         WgateGateway wgate = startBoth("2s");
+        assertEquals(0, reresolutions());
         restartPeerElsewhere();
         assertEquals(0, ping.ping(wgateNs, PEER_TUNNEL, 1).received(), "a reply before the name moved");
         writeHosts(PEER_MOVED_WAN);
@@ -153,6 +169,7 @@ class EndpointReresolutionIT {
         PingResult after = ping.awaitReply(wgateNs, PEER_TUNNEL, Duration.ofSeconds(40));
         assertTrue(after.received() > 0, "no reply after the name moved:\n" + after.output() + "\n" + wgate.logTail(30));
         assertReResolved(wgate);
+        assertEquals(1, reresolutions());
         assertTrue(wgate.isAlive(), "wgate was restarted or died");
         System.out.printf("traffic resumed %d ms after the hosts file changed (periodic lookup every 2 s, then wgate's new handshake)%n",
                 (System.nanoTime() - startNanos) / 1_000_000);

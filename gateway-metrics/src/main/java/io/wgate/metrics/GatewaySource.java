@@ -35,6 +35,11 @@ public interface GatewaySource {
     /** Datagrams the UDP socket failed to send (no route, unreachable). */
     long udpSendFailures();
 
+    /** Endpoints moved because a peer's host name now resolves elsewhere (re-resolution); 0 by default. */
+    default long endpointReresolutions() {
+        return 0;
+    }
+
     /** Whether the TUN device is open and active. */
     boolean tunUp();
 

@@ -98,6 +98,8 @@ final class InterfaceMeters implements MeterBinder {
                 + " _MESSAGES)", Tags.empty(), EngineEvent.REKEY);
         event(registry, "wgate.endpoint.changes", "Roaming: a peer's endpoint moved to the source of an"
                 + " authenticated packet", Tags.empty(), EngineEvent.ENDPOINT_CHANGED);
+        ioCounter(registry, "wgate.endpoint.reresolutions", "A peer's endpoint moved because its host name now"
+                + " resolves elsewhere", Tags.empty(), GatewaySource::endpointReresolutions);
 
         event(registry, "wgate.under.load.episodes", "Times the engine went under load (handshakes then need a"
                 + " cookie)", Tags.empty(), EngineEvent.UNDER_LOAD_ENTERED);

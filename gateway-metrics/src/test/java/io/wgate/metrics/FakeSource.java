@@ -20,6 +20,7 @@ final class FakeSource implements GatewaySource {
     boolean udpBound = true;
     long udpBackpressure;
     long udpSendFailures;
+    long endpointReresolutions;
     /** When set, snapshots never complete (an engine loop that does not answer). */
     boolean stuck;
 
@@ -65,6 +66,11 @@ final class FakeSource implements GatewaySource {
     @Override
     public long udpSendFailures() {
         return udpSendFailures;
+    }
+
+    @Override
+    public long endpointReresolutions() {
+        return endpointReresolutions;
     }
 
     @Override

@@ -37,6 +37,7 @@ class GatewayMetricsTest {
         aliceToBob(2);
         pair.inject(pair.bob, Unpooled.wrappedBuffer(new byte[] {9, 0, 0, 0, 1, 2}), EnginePair.ALICE_ADDRESS);
         source.udpBackpressure = 5;
+        source.endpointReresolutions = 2;
         String text = Expositions.scrape(metrics);
         String wg = "interface=\"wg-test\"";
         assertEquals(1, value(text, "wgate_handshake_messages_total", wg, "type=\"initiation\"",
@@ -52,6 +53,7 @@ class GatewayMetricsTest {
         assertEquals(5, value(text, "wgate_dropped_packets_total", "layer=\"udp\"", "reason=\"backpressure\""));
         assertEquals(0, value(text, "wgate_dropped_packets_total", "layer=\"tun\"", "reason=\"oversized_read\""));
         assertEquals(0, value(text, "wgate_handshakes_failed_total", "reason=\"timeout\""));
+        assertEquals(2, value(text, "wgate_endpoint_reresolutions_total", wg));
         assertEquals(0, value(text, "wgate_under_load", wg));
         assertEquals(1, value(text, "wgate_peers", wg));
         assertTrue(value(text, "wgate_peer_keypair_age_seconds", wg) >= 0);

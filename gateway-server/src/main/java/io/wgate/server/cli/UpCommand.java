@@ -30,7 +30,7 @@ public final class UpCommand {
 
     static final String USAGE = "Usage: wgate up CONFIG [--foreground] [--transport epoll|io_uring]"
             + " [--aead auto|openssl|jdk] [--disable-offload NAME[,NAME...]] [--metrics ADDR[:PORT]]"
-            + " [--metrics-options LIST] [--crypto-workers N|auto] [--cpus LIST]";
+            + " [--metrics-options LIST] [--crypto-workers N|auto] [--cpus LIST] [--reresolve-interval MINUTES]";
     /** wg's variable for the number of DNS attempts per endpoint host name. */
     static final String RETRIES_VARIABLE = "WG_ENDPOINT_RESOLUTION_RETRIES";
     /**
@@ -82,7 +82,7 @@ public final class UpCommand {
             switch (arg) {
                 case "--foreground", "-f" -> foreground = true;
                 case "--transport", "--aead", "--disable-offload", "--metrics", "--metrics-options",
-                     "--crypto-workers", "--cpus" -> {
+                     "--crypto-workers", "--cpus", "--reresolve-interval" -> {
                     if (i + 1 >= args.size()) {
                         throw new IllegalArgumentException(arg + " needs a value");
                     }
@@ -95,6 +95,8 @@ public final class UpCommand {
                         case "--crypto-workers" -> options = options.withCryptoWorkers(
                                 GatewayOptions.parseCryptoWorkers(value));
                         case "--cpus" -> options = options.withCpus(CpuList.parse(value));
+                        case "--reresolve-interval" -> options = options.withReresolveInterval(
+                                GatewayOptions.parseReresolveInterval(value));
                         default -> options = options.withOffloads(options.offloads().without(value));
                     }
                     passThrough.add(arg);
@@ -139,6 +141,23 @@ public final class UpCommand {
             }
         }
         return result;
+    }
+
+    /**
+     * {@code options} with the re-resolution interval from {@value GatewayOptions#RERESOLVE_VARIABLE} where the
+     * command line ({@code args}) left it out.
+     *
+     * @throws IllegalArgumentException naming the variable and what is wrong with its value
+     */
+    static GatewayOptions reresolveFromEnvironment(GatewayOptions options, List<String> args, String interval) {
+        if (args.contains("--reresolve-interval") || interval == null || interval.isBlank()) {
+            return options;
+        }
+        try {
+            return options.withReresolveInterval(GatewayOptions.parseReresolveInterval(interval));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(GatewayOptions.RERESOLVE_VARIABLE + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -238,6 +257,7 @@ public final class UpCommand {
                     System.getenv(Offloads.ENVIRONMENT_VARIABLE)));
             options = threadsFromEnvironment(options, args, System.getenv(GatewayOptions.WORKERS_VARIABLE),
                     System.getenv(CpuList.ENVIRONMENT_VARIABLE));
+            options = reresolveFromEnvironment(options, args, System.getenv(GatewayOptions.RERESOLVE_VARIABLE));
             arguments = metricsFromEnvironment(arguments.withOptions(options), args,
                     System.getenv(ListenAddress.ENVIRONMENT_VARIABLE), System.getenv(MetricsOptions.ENVIRONMENT_VARIABLE));
             if (!arguments.foreground()) {

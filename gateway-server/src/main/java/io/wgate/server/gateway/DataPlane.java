@@ -13,6 +13,8 @@ import io.wgate.core.Protocol;
 import io.wgate.core.wire.Transport;
 import io.wgate.crypto.AeadImplementation;
 import io.wgate.crypto.ChaCha20Poly1305;
+import io.wgate.core.peer.Peer;
+import io.wgate.server.config.PeerConfig;
 import io.wgate.server.config.WgQuickConfig;
 import io.wgate.tun.TunChannel;
 import io.wgate.tun.TunDevice;
@@ -23,7 +25,9 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,6 +53,8 @@ final class DataPlane {
      * for cookies well before the worker's queue turns initiations away.
      */
     private static final int HANDSHAKE_JOBS = Protocol.MAX_QUEUED_INCOMING_HANDSHAKES / 4;
+    /** How often the loop checks whether a host-name endpoint is due for another lookup. */
+    static final long RERESOLVE_POLL_SECONDS = 2;
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
     private final String name;
@@ -58,6 +64,7 @@ final class DataPlane {
     private volatile Engine engine;
     private volatile String aeadName;
     private volatile EngineDriver driver;
+    private volatile EndpointRefresher refresher;
     private volatile TunChannel tun;
     private volatile DatagramChannel udp;
     /** The driver's outbox, published for readers on other threads (the driver's own field is plain). */
@@ -114,9 +121,45 @@ final class DataPlane {
                     "wgate-" + name + "-handshake-0", loop, driver::completeHandshakeJobs));
             return null;
         });
+        startRefresher(config);
         LOG.log(Level.INFO, "{0}: {1}, handshakes on their own thread{2}", name,
                 workerCount == 0 ? "sealing and opening on the event loop" : workerCount + " crypto workers",
                 cpus == null ? "" : "; pinned: event loop to CPU " + cpus.loopCpu() + pinnedWorkers(cpus, workerCount));
+    }
+
+    /**
+     * Host-name endpoints resolved again ({@link EndpointRefresher}): lookups on {@code wgate-NAME-resolver-0}, a
+     * thread that exists only while lookups are queued (and 30 s after), and a check on the loop every
+     * {@value #RERESOLVE_POLL_SECONDS} s.
+     */
+    private void startRefresher(WgQuickConfig config) throws Exception {
+        ThreadPoolExecutor lookups = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "wgate-" + name + "-resolver-0");
+                    thread.setDaemon(true); // a lookup stuck in getaddrinfo must not keep the process alive
+                    return thread;
+                });
+        lookups.allowCoreThreadTimeOut(true);
+        teardown.push("stop the endpoint lookups", lookups::shutdownNow);
+        EndpointRefresher endpoints = new EndpointRefresher(name, EndpointRefresher.SYSTEM, lookups, loop,
+                options.reresolveInterval().toNanos());
+        refresher = endpoints;
+        var poll = onLoop(() -> {
+            long now = driver.nowNanos();
+            for (PeerConfig peerConfig : config.peers()) {
+                Peer peer = engine.peer(peerConfig.publicKey().bytes());
+                if (peer != null && peerConfig.endpoint().isPresent()) {
+                    endpoints.track(peer, peerConfig.endpoint().get(), peerConfig.name().orElse(null), now);
+                }
+            }
+            return loop.scheduleWithFixedDelay(() -> endpoints.poll(driver.nowNanos()), RERESOLVE_POLL_SECONDS,
+                    RERESOLVE_POLL_SECONDS, TimeUnit.SECONDS);
+        });
+        teardown.push("stop resolving endpoints again", () -> onLoop(() -> {
+            poll.cancel(false);
+            endpoints.close();
+            return null;
+        }));
     }
 
     private static String pinnedWorkers(CpuList cpus, int workerCount) {
@@ -218,6 +261,23 @@ final class DataPlane {
 
     EventLoop loop() {
         return loop;
+    }
+
+    /** Re-resolves host-name endpoints; touch it on the loop only. */
+    EndpointRefresher refresher() {
+        return refresher;
+    }
+
+    /**
+     * After a reload from {@code from} to {@code to}: host-name endpoints follow the changed {@code Endpoint} lines
+     * ({@link EndpointRefresher#reconfigure}). Any thread (runs on the loop).
+     */
+    void reconfigureEndpoints(WgQuickConfig from, WgQuickConfig to) throws Exception {
+        EndpointRefresher endpoints = refresher;
+        onLoop(() -> {
+            endpoints.reconfigure(from, to, key -> engine.peer(key.bytes()), driver.nowNanos());
+            return null;
+        });
     }
 
     Engine engine() {

@@ -19,8 +19,12 @@ final class EndpointResolver {
 
     static {
         // Retries must really ask the resolver again: the JVM caches failed lookups (10 s by default), which
-        // would turn most attempts into instant repeats of the first failure. The launcher also passes
-        // -Dsun.net.inetaddr.negative.ttl=0, which wins if the cache policy was read before this class.
+        // would turn most attempts into instant repeats of the first failure. Lookups made again while the gateway
+        // runs (EndpointRefresher) must see a changed address, not the JVM's cached answer (30 s by default): the
+        // system resolver (nscd, systemd-resolved) caches by the records' own TTLs. The launcher also passes
+        // -Dsun.net.inetaddr.ttl=0 and -Dsun.net.inetaddr.negative.ttl=0, which count if the cache policy was read
+        // before this class.
+        java.security.Security.setProperty("networkaddress.cache.ttl", "0");
         java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
     }
 

@@ -2,6 +2,7 @@ package io.wgate.server.gateway;
 
 import io.netty.channel.EventLoop;
 import io.wgate.core.Engine;
+import io.wgate.core.peer.Peer;
 import io.wgate.metrics.GatewaySource;
 import io.wgate.server.Version;
 import io.wgate.server.config.WgQuickConfig;
@@ -33,8 +34,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stops by itself when its TUN device disappears ({@code ip link del}) or its UAPI socket is deleted.
  *
  * <p>Start-up order: undo what a dead earlier run left on the host (before the new TUN exists, so its
- * undo and hooks never touch the new link); resolve endpoints; engine; TUN; UDP socket with the outbox
- * attached in the same event-loop task that binds it; UAPI socket; host network setup. Teardown runs
+ * undo and hooks never touch the new link); resolve endpoints (host names are looked up again later, by
+ * {@link EndpointRefresher}); engine; TUN; UDP socket with the outbox attached in the same event-loop
+ * task that binds it; UAPI socket; host network setup. Teardown runs
  * in reverse ({@link Teardown}), bracketing the removal of the link like wg-quick: PreDown hooks and
  * undo, UAPI socket, engine timers, UDP socket, TUN (the link goes), PostDown hooks, engine, threads.
  *
@@ -275,6 +277,14 @@ public final class Gateway implements AutoCloseable {
         LOG.log(Level.INFO, "{0}: now listening on UDP port {1,number,#}", name, dataPlane.listenPort());
     }
 
+    /**
+     * {@code peer}'s endpoint was set over the UAPI: a host name from the configuration file is no longer resolved
+     * again for it ({@link EndpointRefresher}). Call from the event loop.
+     */
+    void endpointSetByUapi(Peer peer) {
+        dataPlane.refresher().forget(peer);
+    }
+
     /** Runs a tick on the event loop (after configuration changes). Call from the event loop. */
     public void tickNow() {
         dataPlane.tick();
@@ -373,6 +383,12 @@ public final class Gateway implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             throw new GatewayException(name + ": not reloaded, nothing changed: " + describe(e), e);
+        }
+        try {
+            dataPlane.reconfigureEndpoints(config, to);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "{0}: changed endpoint host names may not be resolved again: {1}", name,
+                    describe(e));
         }
         if (host.mtu() != mtu) {
             try {

@@ -1,6 +1,7 @@
 package io.wgate.server.gateway;
 
 import io.wgate.core.Engine;
+import io.wgate.core.peer.Peer;
 import io.wgate.server.uapi.UapiDevice;
 import java.net.BindException;
 import java.net.SocketException;
@@ -49,5 +50,10 @@ final class GatewayDevice implements UapiDevice {
     @Override
     public void onConfigurationApplied() {
         gateway.tickNow();
+    }
+
+    @Override
+    public void onEndpointSet(Peer peer) {
+        gateway.endpointSetByUapi(peer);
     }
 }

@@ -92,6 +92,12 @@ final class GatewayMetricsSource implements GatewaySource {
     }
 
     @Override
+    public long endpointReresolutions() {
+        EndpointRefresher refresher = dataPlane.refresher();
+        return refresher == null ? 0 : refresher.changes();
+    }
+
+    @Override
     public boolean tunUp() {
         TunChannel tun = dataPlane.tun();
         return tun != null && tun.isActive();

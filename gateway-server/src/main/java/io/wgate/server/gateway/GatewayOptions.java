@@ -1,6 +1,9 @@
 package io.wgate.server.gateway;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How to run a gateway, beyond its wg-quick configuration.
@@ -14,9 +17,12 @@ import java.util.Objects;
  *                       available core from {@value #AUTO_MIN_CORES} cores on, 0 or 1 for none (the event loop does
  *                       it inline)
  * @param cpus           the CPUs to pin the event loop and the crypto workers to, or null (not pinned)
+ * @param reresolveInterval how often host-name endpoints are resolved again whatever the handshake
+ *                       ({@link EndpointRefresher}); {@link Duration#ZERO} for never (a stale tunnel still
+ *                       triggers a lookup)
  */
 public record GatewayOptions(TransportKind transport, String aead, int endpointRetries, Offloads offloads,
-                             int cryptoWorkers, CpuList cpus) {
+                             int cryptoWorkers, CpuList cpus, Duration reresolveInterval) {
 
     /** {@code cryptoWorkers} meaning auto: one per available core from {@value #AUTO_MIN_CORES} cores on, else inline. */
     public static final int AUTO_WORKERS = -1;
@@ -26,10 +32,23 @@ public record GatewayOptions(TransportKind transport, String aead, int endpointR
     public static final int AUTO_MIN_CORES = 4;
     /** The most crypto workers one gateway starts. */
     public static final int MAX_WORKERS = 256;
+    /** {@code WGATE_RERESOLVE_INTERVAL}: the re-resolution interval when {@code --reresolve-interval} is not given. */
+    public static final String RERESOLVE_VARIABLE = "WGATE_RERESOLVE_INTERVAL";
+    /** Host-name endpoints are resolved again this often by default. */
+    public static final Duration DEFAULT_RERESOLVE_INTERVAL = Duration.ofMinutes(5);
+    /** The longest re-resolution interval accepted. */
+    public static final Duration MAX_RERESOLVE_INTERVAL = Duration.ofDays(1);
+    private static final Pattern INTERVAL = Pattern.compile("(\\d{1,6})([smh]?)");
 
-    /** An option set with the defaults for the workers (one per core) and no pinning. */
+    /** An option set with the defaults for the workers (one per core), no pinning and the default re-resolution. */
     public GatewayOptions(TransportKind transport, String aead, int endpointRetries, Offloads offloads) {
-        this(transport, aead, endpointRetries, offloads, AUTO_WORKERS, null);
+        this(transport, aead, endpointRetries, offloads, AUTO_WORKERS, null, DEFAULT_RERESOLVE_INTERVAL);
+    }
+
+    /** An option set with the default re-resolution interval. */
+    public GatewayOptions(TransportKind transport, String aead, int endpointRetries, Offloads offloads,
+                          int cryptoWorkers, CpuList cpus) {
+        this(transport, aead, endpointRetries, offloads, cryptoWorkers, cpus, DEFAULT_RERESOLVE_INTERVAL);
     }
 
     public GatewayOptions {
@@ -43,35 +62,44 @@ public record GatewayOptions(TransportKind transport, String aead, int endpointR
         if (endpointRetries < 1) {
             throw new IllegalArgumentException("endpointRetries must be at least 1, got " + endpointRetries);
         }
+        Objects.requireNonNull(reresolveInterval, "reresolveInterval");
+        if (reresolveInterval.isNegative() || reresolveInterval.compareTo(MAX_RERESOLVE_INTERVAL) > 0) {
+            throw new IllegalArgumentException("the re-resolution interval must be 0.." + MAX_RERESOLVE_INTERVAL.toHours()
+                    + "h, got " + reresolveInterval);
+        }
     }
 
-    /** epoll, automatic AEAD choice, 15 DNS attempts, every offload. */
+    /** epoll, automatic AEAD choice, 15 DNS attempts, every offload, host names resolved again every 5 minutes. */
     public static GatewayOptions defaults() {
         return new GatewayOptions(TransportKind.EPOLL, "auto", 15, Offloads.ALL);
     }
 
     public GatewayOptions withTransport(TransportKind kind) {
-        return new GatewayOptions(kind, aead, endpointRetries, offloads, cryptoWorkers, cpus);
+        return new GatewayOptions(kind, aead, endpointRetries, offloads, cryptoWorkers, cpus, reresolveInterval);
     }
 
     public GatewayOptions withAead(String option) {
-        return new GatewayOptions(transport, option, endpointRetries, offloads, cryptoWorkers, cpus);
+        return new GatewayOptions(transport, option, endpointRetries, offloads, cryptoWorkers, cpus, reresolveInterval);
     }
 
     public GatewayOptions withEndpointRetries(int retries) {
-        return new GatewayOptions(transport, aead, retries, offloads, cryptoWorkers, cpus);
+        return new GatewayOptions(transport, aead, retries, offloads, cryptoWorkers, cpus, reresolveInterval);
     }
 
     public GatewayOptions withOffloads(Offloads chosen) {
-        return new GatewayOptions(transport, aead, endpointRetries, chosen, cryptoWorkers, cpus);
+        return new GatewayOptions(transport, aead, endpointRetries, chosen, cryptoWorkers, cpus, reresolveInterval);
     }
 
     public GatewayOptions withCryptoWorkers(int count) {
-        return new GatewayOptions(transport, aead, endpointRetries, offloads, count, cpus);
+        return new GatewayOptions(transport, aead, endpointRetries, offloads, count, cpus, reresolveInterval);
     }
 
     public GatewayOptions withCpus(CpuList list) {
-        return new GatewayOptions(transport, aead, endpointRetries, offloads, cryptoWorkers, list);
+        return new GatewayOptions(transport, aead, endpointRetries, offloads, cryptoWorkers, list, reresolveInterval);
+    }
+
+    public GatewayOptions withReresolveInterval(Duration interval) {
+        return new GatewayOptions(transport, aead, endpointRetries, offloads, cryptoWorkers, cpus, interval);
     }
 
     /**
@@ -106,5 +134,30 @@ public record GatewayOptions(TransportKind transport, String aead, int endpointR
             // reported below
         }
         throw new IllegalArgumentException("crypto workers '" + value + "' is not auto or a number 0.." + MAX_WORKERS);
+    }
+
+    /**
+     * Parses a re-resolution interval as {@code --reresolve-interval} and {@value #RERESOLVE_VARIABLE} take it: a
+     * whole number of minutes ({@code 5}), or with a unit, {@code s}, {@code m} or {@code h} ({@code 90s}, {@code 1h});
+     * {@code 0} switches the periodic lookups off. At most a day.
+     *
+     * @throws IllegalArgumentException naming the value and the forms accepted
+     */
+    public static Duration parseReresolveInterval(String text) {
+        String value = text == null ? "" : text.strip();
+        Matcher m = INTERVAL.matcher(value);
+        if (m.matches()) {
+            long amount = Long.parseLong(m.group(1));
+            Duration interval = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofMinutes(amount);
+            };
+            if (interval.compareTo(MAX_RERESOLVE_INTERVAL) <= 0) {
+                return interval;
+            }
+        }
+        throw new IllegalArgumentException("re-resolution interval '" + value + "' is not 0 or a number of minutes"
+                + " (5), seconds (90s) or hours (1h) up to a day");
     }
 }

@@ -6,5 +6,7 @@
  * handlers are thin adapters; {@code EngineDriver} flushes per batch and schedules the engine's ticks.
  * {@code Gateway} runs the life cycle: start-up (stoppable from another thread, {@code StartGuard}),
  * the {@code DataPlane} wiring, and the teardown list ({@code Teardown}) that undoes it in order.
+ * {@code EndpointResolver} resolves host-name endpoints at start, {@code EndpointRefresher} again while the gateway
+ * runs (lookups off the loop, answers applied on it).
  */
 package io.wgate.server.gateway;

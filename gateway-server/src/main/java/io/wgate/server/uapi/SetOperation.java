@@ -142,7 +142,11 @@ public final class SetOperation {
                     }
                     case APPLY -> {
                         if (next < plan.size()) {
-                            applyStep(engine, plan.get(next++), summary);
+                            Step step = plan.get(next++);
+                            applyStep(engine, step, summary);
+                            if (step.action() == Action.UPDATE && step.update().endpoint().isPresent()) {
+                                device.onEndpointSet(engine.peer(step.update().publicKey().bytes()));
+                            }
                         } else {
                             phase = Phase.DONE;
                             device.onConfigurationApplied();

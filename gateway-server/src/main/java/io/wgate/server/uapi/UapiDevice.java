@@ -1,6 +1,7 @@
 package io.wgate.server.uapi;
 
 import io.wgate.core.Engine;
+import io.wgate.core.peer.Peer;
 import java.net.BindException;
 import java.net.SocketException;
 
@@ -47,5 +48,13 @@ public interface UapiDevice {
      * {@link Engine#nextDeadlineNanos()} again and flush. Default: nothing.
      */
     default void onConfigurationApplied() {
+    }
+
+    /**
+     * Called when a {@code set} gave the existing {@code peer} an endpoint: an IP literal ({@code wg} resolves
+     * names itself) that replaces a host name from the configuration file, which the gateway then stops resolving
+     * again. Default: nothing.
+     */
+    default void onEndpointSet(Peer peer) {
     }
 }

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -278,6 +279,35 @@ class UpCommandTest {
         assertThrows(IllegalArgumentException.class,
                 () -> UpCommand.parse(List.of("site.conf", "--crypto-workers", "-1")));
         assertThrows(IllegalArgumentException.class, () -> UpCommand.parse(List.of("site.conf", "--cpus", "x")));
+    }
+
+    @Test
+    void theReresolveIntervalComesFromTheOptionOrTheEnvironmentAndReachesTheBackgroundChild() {
+        UpCommand.Arguments a = UpCommand.parse(List.of("site.conf", "--reresolve-interval", "90s"));
+        assertEquals(Duration.ofSeconds(90), a.options().reresolveInterval());
+        assertEquals(List.of("--reresolve-interval", "90s"), a.passThrough());
+        UpCommand.Arguments defaults = UpCommand.parse(List.of("site.conf"));
+        assertEquals(Duration.ofMinutes(5), defaults.options().reresolveInterval());
+        assertEquals(Duration.ofMinutes(2),
+                UpCommand.parse(List.of("site.conf", "--reresolve-interval", "2")).options().reresolveInterval());
+        assertEquals(Duration.ZERO,
+                UpCommand.parse(List.of("site.conf", "--reresolve-interval", "0")).options().reresolveInterval());
+
+        List<String> plain = List.of("site.conf");
+        assertEquals(Duration.ofHours(1),
+                UpCommand.reresolveFromEnvironment(defaults.options(), plain, "1h").reresolveInterval());
+        assertEquals(defaults.options(), UpCommand.reresolveFromEnvironment(defaults.options(), plain, " "));
+        // the command line wins over the environment
+        assertEquals(a.options(), UpCommand.reresolveFromEnvironment(a.options(),
+                List.of("site.conf", "--reresolve-interval", "90s"), "0"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> UpCommand.reresolveFromEnvironment(defaults.options(), plain, "5 min"));
+        assertEquals("WGATE_RERESOLVE_INTERVAL: re-resolution interval '5 min' is not 0 or a number of minutes (5),"
+                + " seconds (90s) or hours (1h) up to a day", bad.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> UpCommand.parse(List.of("site.conf", "--reresolve-interval", "25h")));
+        assertThrows(IllegalArgumentException.class,
+                () -> UpCommand.parse(List.of("site.conf", "--reresolve-interval", "-1")));
     }
 
     @Test

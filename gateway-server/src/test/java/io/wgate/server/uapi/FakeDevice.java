@@ -1,9 +1,12 @@
 package io.wgate.server.uapi;
 
 import io.wgate.core.Engine;
+import io.wgate.core.peer.Peer;
 import java.net.BindException;
 import java.net.SocketException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,6 +25,7 @@ class FakeDevice implements UapiDevice {
     int bindCalls;
     int fwmarkCalls;
     int appliedCalls;
+    final List<Peer> endpointsSet = new ArrayList<>();
 
     FakeDevice(Engine engine) {
         this.engine = engine;
@@ -63,5 +67,10 @@ class FakeDevice implements UapiDevice {
     @Override
     public void onConfigurationApplied() {
         appliedCalls++;
+    }
+
+    @Override
+    public void onEndpointSet(Peer peer) {
+        endpointsSet.add(peer);
     }
 }

@@ -76,6 +76,14 @@ class SetOperationTest extends FakeDeviceFixture {
     }
 
     @Test
+    void anEndpointSetOnAnExistingPeerIsReportedToTheDevice() {
+        set(peerSection(2, "endpoint=192.0.2.1:51820") + peerSection(3));
+        assertEquals(List.of(), device.endpointsSet, "new peers have no configured host name to replace");
+        set(peerSection(2, "persistent_keepalive_interval=25") + peerSection(3, "endpoint=192.0.2.3:51820"));
+        assertEquals(List.of(peer(3)), device.endpointsSet);
+    }
+
+    @Test
     void setconfReplacesAllPeers() {
         set(peerSection(2, "allowed_ip=10.2.0.0/16") + peerSection(3, "allowed_ip=10.3.0.0/16"));
         int errno = set("private_key=" + TestEngines.privateHex(1) + "\nlisten_port=51821\nfwmark=0\nreplace_peers=true\n"

@@ -6,6 +6,7 @@ import io.wgate.server.cli.KeyCommands;
 import io.wgate.server.cli.Logging;
 import io.wgate.server.cli.ShowCommand;
 import io.wgate.server.cli.UpCommand;
+import io.wgate.server.cli.UserspaceCommand;
 import io.wgate.server.cli.WgateLogManager;
 import io.wgate.server.demo.DemoCommand;
 import java.io.PrintStream;
@@ -23,6 +24,8 @@ public final class Main {
                                          (in the background unless --foreground; interrupting the
                                          wait does not stop it: use 'wgate down NAME')
               down NAME                  stop that interface and undo its routes, addresses and hooks
+              userspace [-f] NAME        for wg-quick (wgate-userspace): create the TUN device NAME and its
+                                         UAPI socket, unconfigured, as 'wireguard-go NAME' does
               show [NAME]                show interfaces and peers, as 'wg show' does
               healthcheck NAME           exit 0 if that gateway runs, answers on its UAPI socket and has
                                          its TUN link, else 1; one line says why (for Docker, systemd)
@@ -68,6 +71,7 @@ public final class Main {
         return switch (command) {
             case "up" -> UpCommand.run(rest, out, err);
             case "down" -> DownCommand.run(rest, out, err);
+            case "userspace" -> UserspaceCommand.run(rest, out, err);
             case "show" -> ShowCommand.run(rest, out, err);
             case "healthcheck" -> HealthcheckCommand.run(rest, out, err);
             case "--version", "version" -> {

@@ -7,6 +7,7 @@ import io.wgate.server.cli.Logging;
 import io.wgate.server.cli.ReloadCommand;
 import io.wgate.server.cli.ShowCommand;
 import io.wgate.server.cli.UpCommand;
+import io.wgate.server.cli.UserspaceCommand;
 import io.wgate.server.cli.WgateLogManager;
 import io.wgate.server.demo.DemoCommand;
 import java.io.PrintStream;
@@ -29,6 +30,8 @@ public final class Main {
               down NAME                  stop that interface and undo its routes, addresses and hooks
               reload NAME                apply the changed config file to the running interface (as SIGHUP
                                          does): only the difference; untouched peers keep their sessions
+              userspace [-f] NAME        for wg-quick (wgate-userspace): create the TUN device NAME and its
+                                         UAPI socket, unconfigured, as 'wireguard-go NAME' does
               show [NAME]                show interfaces and peers, as 'wg show' does
               healthcheck NAME           exit 0 if that gateway runs, answers on its UAPI socket and has
                                          its TUN link, else 1; one line says why (for Docker, systemd)
@@ -87,6 +90,7 @@ public final class Main {
             case "up" -> UpCommand.run(rest, out, err);
             case "down" -> DownCommand.run(rest, out, err);
             case "reload" -> ReloadCommand.run(rest, out, err);
+            case "userspace" -> UserspaceCommand.run(rest, out, err);
             case "show" -> ShowCommand.run(rest, out, err);
             case "healthcheck" -> HealthcheckCommand.run(rest, out, err);
             case "--version", "version" -> {

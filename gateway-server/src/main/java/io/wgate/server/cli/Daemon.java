@@ -17,10 +17,10 @@ import java.util.regex.Pattern;
 /**
  * Starts a gateway in the background: first checks that none runs for the interface (its
  * {@link GatewayLock} is free) and that the run directory and the log are writable, then starts the
- * same JVM command line, {@code up CONFIG --foreground}, in a new session ({@code setsid}) with its
- * output appended to {@code <run dir>/<if>.log}; then waits until the gateway has written its pid file
- * (it does so only once the interface is up and serving), or reports the error lines of its output if
- * it exits first.
+ * same JVM command line, {@code up CONFIG --foreground} (or {@code userspace --foreground NAME}), in a new
+ * session ({@code setsid}) with its output appended to {@code <run dir>/<if>.log}; then waits until the
+ * child has written its pid file (it does so only once the interface is up and serving), or reports the
+ * child's own error output if it exits first.
  *
  * <p>The gateway is not this JVM's child: a short {@code sh} starts it as a background job, prints its pid
  * and exits at once. A child still running when a JVM exits holds the exit up by about 300 ms (the JDK's
@@ -43,9 +43,18 @@ final class Daemon {
     }
 
     static int start(String name, UpCommand.Arguments arguments, RunFiles runFiles, PrintStream out, PrintStream err) {
+        return start(name, childArguments(arguments), "wgate up", runFiles, out, err);
+    }
+
+    /**
+     * Starts {@code wgate CHILD-ARGUMENTS} (a foreground gateway for {@code name}) in the background and waits as
+     * the class comment says; {@code command} prefixes the error messages ({@code wgate up}).
+     */
+    static int start(String name, List<String> childArguments, String command, RunFiles runFiles, PrintStream out,
+                     PrintStream err) {
         String problem = checkCanStart(name, runFiles);
         if (problem != null) {
-            err.println("wgate up: " + problem);
+            err.println(command + ": " + problem);
             return 1;
         }
         Path log = runFiles.logFile(name);
@@ -53,9 +62,9 @@ final class Daemon {
         long pid;
         try {
             logStart = Files.exists(log) ? Files.size(log) : 0;
-            pid = launch(command(arguments), log);
+            pid = launch(command(childArguments), log);
         } catch (IOException e) {
-            err.println("wgate up: cannot start the gateway process: " + e.getMessage());
+            err.println(command + ": cannot start the gateway process: " + e.getMessage());
             return 1;
         }
         long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
@@ -68,7 +77,7 @@ final class Daemon {
             }
             if (!alive) {
                 err.print(errorLines(tail(log, logStart)));
-                err.println("wgate up: the gateway exited before it came up; see " + log);
+                err.println(command + ": the gateway exited before it came up; see " + log);
                 return 1;
             }
             try {
@@ -80,7 +89,7 @@ final class Daemon {
             }
         }
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        err.println("wgate up: " + name + " did not come up within " + READY_TIMEOUT_MILLIS / 1000 + " s; see " + log);
+        err.println(command + ": " + name + " did not come up within " + READY_TIMEOUT_MILLIS / 1000 + " s; see " + log);
         return 1;
     }
 
@@ -169,6 +178,21 @@ final class Daemon {
 
     /** This JVM's command line, re-aimed at {@code up CONFIG --foreground}, warnings already printed. */
     static List<String> command(UpCommand.Arguments arguments) {
+        return command(childArguments(arguments));
+    }
+
+    /** {@code up CONFIG --foreground} and the options passed through. */
+    private static List<String> childArguments(UpCommand.Arguments arguments) {
+        List<String> child = new ArrayList<>();
+        child.add("up");
+        child.add(arguments.config().toAbsolutePath().toString());
+        child.add("--foreground");
+        child.addAll(arguments.passThrough());
+        return child;
+    }
+
+    /** This JVM's command line, re-aimed at {@code childArguments}. */
+    private static List<String> command(List<String> childArguments) {
         List<String> command = new ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute()) {
             command.add("/usr/bin/setsid"); // its own session: a closing terminal does not take it down
@@ -183,10 +207,7 @@ final class Daemon {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(io.wgate.server.Main.class.getName());
-        command.add("up");
-        command.add(arguments.config().toAbsolutePath().toString());
-        command.add("--foreground");
-        command.addAll(arguments.passThrough());
+        command.addAll(childArguments);
         return command;
     }
 

@@ -7,12 +7,14 @@ import io.wgate.server.config.PeerConfig;
 import io.wgate.server.config.WgQuickConfig;
 import io.wgate.server.gateway.Gateway;
 import io.wgate.server.gateway.GatewayException;
-import io.wgate.server.gateway.GatewayOptions;
 import io.wgate.server.gateway.OutOfMemory;
+import io.wgate.server.net.HostLinks;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -24,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       it; a pid file found now is a dead run's and goes;</li>
  *   <li>registers the shutdown hook, before anything is set up, so a signal during start-up stops the
  *       start and undoes what it did ({@link Gateway#close}); the hook keeps the log working until it
- *       is done ({@link ShutdownLogging});</li>
+ *       is done ({@link ShutdownLogging}); with {@code SaveConfig = true} it first writes the running
+ *       configuration back into the file ({@link SaveConfig});</li>
  *   <li>starts the gateway and, when asked for, its metrics endpoint ({@link MetricsServer}: a gateway that cannot
  *       listen where it was told to stops again), then writes the pid file ({@link Daemon} waits for it).</li>
  * </ol>
@@ -37,8 +40,16 @@ final class ForegroundGateway {
     }
 
     static int run(WgQuickConfig config, UpCommand.Arguments arguments, RunFiles runFiles, PrintStream err) {
+        return run(Gateway.create(config, arguments.options()), config, arguments, runFiles, err);
+    }
+
+    /**
+     * Runs {@code gateway} (not started yet) for {@code config}; {@code arguments} give the metrics and, for
+     * {@code SaveConfig}, the file ({@code null} for none, as with {@code wgate userspace}).
+     */
+    static int run(Gateway gateway, WgQuickConfig config, UpCommand.Arguments arguments, RunFiles runFiles,
+                   PrintStream err) {
         String name = config.interfaceName();
-        GatewayOptions options = arguments.options();
         Map<String, String> friendlyNames = new HashMap<>();
         for (PeerConfig peer : config.peers()) {
             peer.name().ifPresent(n -> friendlyNames.put(peer.publicKey().toBase64(), n));
@@ -65,13 +76,15 @@ final class ForegroundGateway {
         }
 
         OutOfMemory.install(); // an OutOfMemoryError on any thread ends the process, for a restart
-        Gateway gateway = Gateway.create(config, options);
+        Path saveTo = config.iface().saveConfig() ? arguments.config() : null;
+        AtomicBoolean serving = new AtomicBoolean();
         AtomicReference<MetricsServer> metrics = new AtomicReference<>();
         Object pidFileLock = new Object();
         ShutdownLogging.Hold logs = ShutdownLogging.hold();
         Thread hook = new Thread(() -> {
             try {
                 closeMetrics(metrics);
+                saveConfig(saveTo, config, gateway, serving);
                 gateway.close();
                 synchronized (pidFileLock) {
                     runFiles.removePid(name, pid);
@@ -114,7 +127,10 @@ final class ForegroundGateway {
                     err.println("wgate up: cannot write " + runFiles.pidFile(name) + ": " + e.getMessage());
                 }
                 OffloadStatus.maintain(gateway, runFiles, name);
-                ReloadSignal.install(gateway, arguments.config(), runFiles);
+                serving.set(true);
+                if (gateway.managesHostNetwork()) {
+                    ReloadSignal.install(gateway, arguments.config(), runFiles); // not for wgate-userspace: no file
+                }
             }
         }
         String reason = gateway.terminated().join();
@@ -123,12 +139,23 @@ final class ForegroundGateway {
         }
         err.println("wgate: " + name + " stopped: " + reason);
         closeMetrics(metrics);
+        saveConfig(saveTo, config, gateway, serving);
         gateway.close();
         runFiles.removePid(name, pid);
         OffloadStatus.remove(runFiles, name);
         ReloadStatus.remove(runFiles, name);
         logs.close();
         return 1;
+    }
+
+    /**
+     * {@code SaveConfig}: the running configuration into {@code file} (null: not asked for), once only and only for
+     * a gateway that came up; before {@link Gateway#close}, while the engine and the link are still there.
+     */
+    private static void saveConfig(Path file, WgQuickConfig config, Gateway gateway, AtomicBoolean serving) {
+        if (file != null && serving.getAndSet(false)) {
+            SaveConfig.save(file, gateway.configuration(config), gateway, HostLinks.system());
+        }
     }
 
     /** Stops the metrics endpoint first, so that no scrape waits on a loop that is shutting down. */

@@ -14,7 +14,7 @@ import java.util.Optional;
  * reused by an unrelated process), so only a process that runs {@code wgate ... up CONFIG} for the
  * same interface is stopped. It matches the launcher and the container ({@code java ... -jar
  * .../wgate.jar up CONFIG ...}) and the background child ({@code java ... io.wgate.server.Main up CONFIG
- * --foreground ...}).
+ * --foreground ...}), and the same with {@code userspace [--foreground] NAME} ({@code wgate-userspace}).
  */
 final class GatewayProcess {
 
@@ -55,10 +55,20 @@ final class GatewayProcess {
         return process.isAlive() && commandLine(process).map(line -> serves(line, name)).orElse(false);
     }
 
-    /** Whether {@code commandLine} is {@code wgate up} for interface {@code name}. */
+    /** Whether {@code commandLine} is {@code wgate up} (or {@code wgate userspace}) for interface {@code name}. */
     static boolean serves(List<String> commandLine, String name) {
         int program = programIndex(commandLine);
-        if (program < 0 || program + 1 >= commandLine.size() || !commandLine.get(program + 1).equals("up")) {
+        if (program < 0 || program + 1 >= commandLine.size()) {
+            return false;
+        }
+        if (commandLine.get(program + 1).equals("userspace")) {
+            try {
+                return UserspaceCommand.parse(commandLine.subList(program + 2, commandLine.size())).name().equals(name);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        if (!commandLine.get(program + 1).equals("up")) {
             return false;
         }
         try {

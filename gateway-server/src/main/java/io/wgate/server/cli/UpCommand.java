@@ -300,7 +300,7 @@ public final class UpCommand {
         };
     }
 
-    /** The config's warnings, and what wgate leaves out (DNS, SaveConfig). */
+    /** The config's warnings, and what wgate leaves out (DNS). */
     static void printWarnings(WgQuickConfig config, Path file, PrintStream err) {
         for (ConfigWarning warning : config.warnings()) {
             err.println("wgate up: warning: " + warning);
@@ -308,10 +308,6 @@ public final class UpCommand {
         if (!config.iface().dnsServers().isEmpty() || !config.iface().dnsSearchDomains().isEmpty()) {
             err.println("wgate up: warning: " + file.getFileName()
                     + ": DNS is not applied: wgate leaves the host's resolver configuration alone");
-        }
-        if (config.iface().saveConfig()) {
-            err.println("wgate up: warning: " + file.getFileName()
-                    + ": SaveConfig is not supported yet: the file is not rewritten on down");
         }
     }
 

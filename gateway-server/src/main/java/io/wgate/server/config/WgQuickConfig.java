@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -107,6 +108,16 @@ public record WgQuickConfig(String interfaceName, InterfaceConfig iface, List<Pe
                                       Predicate<String> knownTable) throws ConfigException {
         checkInterfaceName(fileName, interfaceName);
         return new WgQuickParser(fileName, interfaceName, knownTable).parse(lines);
+    }
+
+    /**
+     * No private key (all zero: the UAPI's "none"), no peers, nothing for wg-quick: what {@code wgate-userspace}
+     * starts with before {@code wg setconf} configures it.
+     */
+    public static WgQuickConfig unconfigured(String interfaceName) {
+        InterfaceConfig iface = new InterfaceConfig(WgKey.of(new byte[WgKey.LENGTH]), 0, List.of(), OptionalInt.empty(),
+                List.of(), List.of(), RouteTable.AUTO, 0, Hooks.NONE, false);
+        return new WgQuickConfig(interfaceName, iface, List.of(), List.of());
     }
 
     /** The same configuration for another interface name (wg-quick's name comes from the file name). */

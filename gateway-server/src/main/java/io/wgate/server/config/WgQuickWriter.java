@@ -16,7 +16,9 @@ final class WgQuickWriter {
         StringBuilder out = new StringBuilder(512);
         InterfaceConfig i = config.iface();
         out.append("[Interface]\n");
-        line(out, "PrivateKey", i.privateKey().toBase64());
+        if (!i.privateKey().isZero()) { // all zero: none (as the UAPI's private_key), so none is written
+            line(out, "PrivateKey", i.privateKey().toBase64());
+        }
         if (i.listenPort() != 0) {
             line(out, "ListenPort", Integer.toString(i.listenPort()));
         }

@@ -3,6 +3,7 @@ package io.wgate.server.gateway;
 import io.netty.channel.EventLoop;
 import io.wgate.core.Engine;
 import io.wgate.core.peer.Peer;
+import io.wgate.core.Protocol;
 import io.wgate.metrics.GatewaySource;
 import io.wgate.server.Version;
 import io.wgate.server.config.WgQuickConfig;
@@ -11,6 +12,8 @@ import io.wgate.server.net.HostLinks;
 import io.wgate.server.net.LinkPlan;
 import io.wgate.server.net.LinkReload;
 import io.wgate.server.net.LinkSetup;
+import io.wgate.server.uapi.DeviceStatus;
+import io.wgate.server.uapi.GetOperation;
 import io.wgate.server.uapi.UapiServer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -32,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * what it did and throws; {@link #close} tears everything down again, from any thread and at any time:
  * during start-up it stops the start ({@link StartGuard}) and waits for its rollback. The gateway also
  * stops by itself when its TUN device disappears ({@code ip link del}) or its UAPI socket is deleted.
+ * {@link #createUserspace} makes one that leaves the host network (and the link) to wg-quick.
  *
  * <p>Start-up order: undo what a dead earlier run left on the host (before the new TUN exists, so its
  * undo and hooks never touch the new link); resolve endpoints (host names are looked up again later, by
@@ -58,6 +62,8 @@ public final class Gateway implements AutoCloseable {
     private WgQuickConfig config;
     /** The host-network plan applied last (with the fwmark chosen for it). Guarded by {@link #reloadLock}. */
     private LinkPlan linkPlan;
+    /** Whether a reload replaced {@link #config}. Guarded by {@link #reloadLock}. */
+    private boolean reloaded;
     private volatile UapiServer uapi;
     /** One reload at a time; {@link #close} takes it too, so that no reload edits the host while it is torn down. */
     private final Object reloadLock = new Object();
@@ -69,9 +75,17 @@ public final class Gateway implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
     private final DataPlane dataPlane;
+    /** False for {@link #createUserspace}: no host network setup, the link is someone else's to configure. */
+    private final boolean hostNetwork;
     private volatile int mtu;
 
     Gateway(WgQuickConfig config, GatewayOptions options, LinkSetup linkSetup, HostLinks hostLinks) {
+        this(config, options, linkSetup, hostLinks, true);
+    }
+
+    private Gateway(WgQuickConfig config, GatewayOptions options, LinkSetup linkSetup, HostLinks hostLinks,
+                    boolean hostNetwork) {
+        this.hostNetwork = hostNetwork;
         this.name = config.interfaceName();
         this.config = config;
         this.options = Objects.requireNonNull(options, "options");
@@ -84,6 +98,17 @@ public final class Gateway implements AutoCloseable {
     /** A gateway for {@code config}, not started yet; nothing is touched until {@link #start()}. */
     public static Gateway create(WgQuickConfig config, GatewayOptions options) {
         return new Gateway(config, options, LinkSetup.system(), HostLinks.system());
+    }
+
+    /**
+     * A gateway for wg-quick's userspace contract ({@code wgate-userspace IFNAME}, as {@code wireguard-go IFNAME}):
+     * a TUN device with MTU {@value Protocol#DEFAULT_MTU} and the UAPI socket, no private key and no peers until
+     * {@code wg setconf} gives them, and no host network setup at all: addresses, MTU, link up, routes and hooks
+     * are wg-quick's, and the tunnel follows the MTU it sets ({@link LinkMtuWatch}). The link stays down until
+     * then, as wireguard-go leaves it.
+     */
+    public static Gateway createUserspace(String name, GatewayOptions options) {
+        return new Gateway(WgQuickConfig.unconfigured(name), options, LinkSetup.system(), HostLinks.system(), false);
     }
 
     /** {@link #create} and {@link #start()}. */
@@ -142,13 +167,17 @@ public final class Gateway implements AutoCloseable {
             throw new GatewayException("interface " + name + " already exists; stop it with 'wgate down " + name
                     + "' or remove it with 'ip link del " + name + "'");
         }
-        cleanUpEarlierRun();
+        if (hostNetwork) {
+            cleanUpEarlierRun();
+        }
         startGuard.checkNotAborted();
         List<InetSocketAddress> endpoints = EngineSetup.resolveEndpoints(config, options.endpointRetries());
         startGuard.checkNotAborted();
 
         dataPlane.startEngine(config, endpoints);
-        teardown.push("run the PostDown hooks", () -> linkSetup.postDown(name));
+        if (hostNetwork) {
+            teardown.push("run the PostDown hooks", () -> linkSetup.postDown(name));
+        }
         dataPlane.openTun();
         dataPlane.openUdp(config.iface().listenPort(), config.iface().fwMark());
 
@@ -159,7 +188,11 @@ public final class Gateway implements AutoCloseable {
                 + " was deleted", "UAPI socket deleted"));
         startGuard.checkNotAborted();
 
-        setUpHostNetwork(endpoints);
+        if (hostNetwork) {
+            setUpHostNetwork(endpoints);
+        } else {
+            leaveLinkToOthers();
+        }
         int peers = dataPlane.applyMtuAndTick(mtu);
         dataPlane.tun().closeFuture().addListener(f -> stopBySelf("the TUN device is gone", "TUN device removed"));
         LOG.log(Level.INFO, "{0}: up (wgate {7}), listening on UDP port {1,number,#} ({2}), MTU {3,number,#},"
@@ -198,6 +231,22 @@ public final class Gateway implements AutoCloseable {
         synchronized (reloadLock) {
             linkPlan = plan.withFwMark(link.fwMark());
         }
+    }
+
+    /** Userspace mode: wireguard-go's MTU on the link, then the tunnel follows whatever MTU the link gets. */
+    private void leaveLinkToOthers() throws Exception {
+        mtu = Protocol.DEFAULT_MTU;
+        hostLinks.setMtu(name, mtu);
+        LinkMtuWatch watch = new LinkMtuWatch(name, mtu, changed -> {
+            try {
+                dataPlane.applyMtuAndTick(changed);
+                mtu = changed;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
+        teardown.push("stop following the link's MTU", watch);
+        watch.start();
     }
 
     /** The gateway stops by itself: completes {@link #terminated()} unless it is being closed anyway. */
@@ -263,6 +312,15 @@ public final class Gateway implements AutoCloseable {
         return new GatewayMetricsSource(name, dataPlane, friendlyNames);
     }
 
+    /**
+     * The running configuration as the UAPI's {@code get=1} reports it (what {@code wg showconf} prints), for
+     * {@code SaveConfig}. It holds the keys: never log it. Any thread but the engine's loop; before {@link #close}.
+     */
+    public DeviceStatus runningState() throws Exception {
+        GatewayDevice device = new GatewayDevice(this);
+        return dataPlane.onLoop(() -> GetOperation.status(name, device));
+    }
+
     /** Applies the SO_MARK of the live socket (0 clears it). Call on {@link #eventLoop()}. */
     public void setFwMark(long mark) {
         dataPlane.setFwMark(mark);
@@ -306,6 +364,21 @@ public final class Gateway implements AutoCloseable {
     }
 
     // ================================================================ reload
+
+    /** Whether this gateway set up the host network from a file (false for {@code wgate-userspace}). */
+    public boolean managesHostNetwork() {
+        return hostNetwork;
+    }
+
+    /**
+     * The configuration applied last: the file it started from, then each reload's (keys wiped); {@code started}
+     * until a reload applied one. Any thread.
+     */
+    public WgQuickConfig configuration(WgQuickConfig started) {
+        synchronized (reloadLock) {
+            return reloaded ? config : started;
+        }
+    }
 
     /**
      * Applies {@code to}, a new reading of the configuration file, to the running gateway: only the difference, on
@@ -407,6 +480,7 @@ public final class Gateway implements AutoCloseable {
         }
         config = to;
         linkPlan = toPlan;
+        reloaded = true;
         LOG.log(Level.INFO, "{0}: reloaded: {1}", name, changes.isEmpty() ? "no changes" : String.join("; ", changes));
         return changes;
     }

@@ -37,6 +37,17 @@ public final class GetOperation {
     }
 
     /**
+     * The running configuration of {@code device} as {@code wg showconf} would read it over the socket: rendered
+     * and parsed back, in one go. For {@code SaveConfig}; the result holds the keys, never log it. Call on the
+     * engine's loop.
+     */
+    public static DeviceStatus status(String interfaceName, UapiDevice device) throws UapiException {
+        List<String> lines = new ArrayList<>(render(device).lines().toList());
+        lines.add("errno=0");
+        return GetResponseParser.parse(interfaceName, lines);
+    }
+
+    /**
      * Renders the device lines and takes the list of peers; the peers follow in {@link Run#step} slices, so that
      * packets keep flowing while fifty thousand peers are rendered. Engine loop only.
      */

@@ -21,6 +21,15 @@ class GatewayProcessTest {
     }
 
     @Test
+    void recognisesAUserspaceGateway() {
+        assertTrue(GatewayProcess.serves(List.of("/usr/bin/java", "-Dwgate.background-child=true", "-cp",
+                "/opt/wgate/wgate.jar", "io.wgate.server.Main", "userspace", "--foreground", "wg0"), "wg0"));
+        assertTrue(GatewayProcess.serves(List.of("java", "-jar", "/opt/wgate/wgate.jar", "userspace", "-f", "wg0"), "wg0"));
+        assertFalse(GatewayProcess.serves(List.of("java", "-jar", "wgate.jar", "userspace", "wg1"), "wg0"));
+        assertFalse(GatewayProcess.serves(List.of("java", "-jar", "wgate.jar", "userspace", "--bogus", "wg0"), "wg0"));
+    }
+
+    @Test
     void rejectsOtherInterfacesCommandsAndPrograms() {
         assertFalse(GatewayProcess.serves(List.of("java", "-jar", "wgate.jar", "up", "/etc/wireguard/wg1.conf"), "wg0"));
         assertFalse(GatewayProcess.serves(List.of("java", "-jar", "wgate.jar", "down", "wg0"), "wg0"));

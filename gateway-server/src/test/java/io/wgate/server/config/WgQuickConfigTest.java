@@ -361,4 +361,13 @@ class WgQuickConfigTest {
         assertTrue(c.peers().getFirst().presharedKey().orElseThrow().isZero());
         assertEquals(TestKeys.SATELLITE_PUBLIC, c.peers().getFirst().publicKey().toBase64());
     }
+
+    @Test
+    void anUnconfiguredInterfaceHasNoKeyNoPeersAndWritesNoPrivateKey() {
+        WgQuickConfig bare = WgQuickConfig.unconfigured("wq19u0");
+        assertEquals("wq19u0", bare.interfaceName());
+        assertTrue(bare.iface().privateKey().isZero());
+        assertTrue(bare.peers().isEmpty() && bare.iface().addresses().isEmpty());
+        assertEquals("[Interface]\n", bare.toWgQuickString());
+    }
 }

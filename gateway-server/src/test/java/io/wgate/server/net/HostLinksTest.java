@@ -32,4 +32,27 @@ class HostLinksTest {
         IOException e = assertThrows(IOException.class, () -> new HostLinks(ip).exists("wgt-odd0"));
         assertTrue(e.getMessage().contains("Permission denied"), e.getMessage());
     }
+
+    @Test
+    void listsTheLinksAddressesLessLinkLocalOnes() throws Exception {
+        ip.answer("ip -brief address show dev wgt-ad0",
+                "wgt-ad0          UNKNOWN        10.19.0.1/24 192.0.2.7/32 fd00::1/64 fe80::d3e4:18c8:84d2:c261/64 \n");
+        assertEquals(List.of("10.19.0.1/24", "192.0.2.7/32", "fd00::1/64"),
+                new HostLinks(ip).addresses("wgt-ad0").stream().map(Object::toString).toList());
+    }
+
+    @Test
+    void aMissingLinkHasNoAddresses() throws Exception {
+        ip.fail("ip -brief address show dev wgt-none0", 1, "Device \"wgt-none0\" does not exist.\n");
+        assertEquals(List.of(), new HostLinks(ip).addresses("wgt-none0"));
+    }
+
+    @Test
+    void setsTheMtuOrSaysWhyNot() throws Exception {
+        new HostLinks(ip).setMtu("wgt-up0", 1420);
+        assertEquals(List.of("ip link set dev wgt-up0 mtu 1420"), ip.commands());
+        ip.fail("ip link set dev wgt-up0 mtu 70000", 2, "Error: mtu greater than device maximum.\n");
+        IOException e = assertThrows(IOException.class, () -> new HostLinks(ip).setMtu("wgt-up0", 70000));
+        assertTrue(e.getMessage().contains("mtu greater"), e.getMessage());
+    }
 }

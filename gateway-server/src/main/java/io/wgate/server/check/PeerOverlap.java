@@ -1,6 +1,7 @@
 package io.wgate.server.check;
 
 import io.wgate.core.route.Prefix;
+import io.wgate.server.routeros.Prefixes;
 import java.util.List;
 
 /**

@@ -3,6 +3,7 @@ package io.wgate.server.check;
 import io.wgate.core.route.Prefix;
 import io.wgate.server.config.Endpoint;
 import io.wgate.server.config.InterfaceAddress;
+import io.wgate.server.config.Redaction;
 import io.wgate.server.config.WgKey;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ public record TunnelEnd(String file, String name, boolean routerOs, Optional<WgK
 
         /** The friendly name, or where the peer is. */
         public String label() {
-            return name.map(n -> "'" + n + "'").orElse("on line " + line);
+            return name.map(Redaction::value).orElse("on line " + line);
         }
     }
 

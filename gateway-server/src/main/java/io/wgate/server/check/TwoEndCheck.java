@@ -1,6 +1,7 @@
 package io.wgate.server.check;
 
 import io.wgate.core.route.Prefix;
+import io.wgate.server.routeros.Prefixes;
 import io.wgate.server.config.InterfaceAddress;
 import java.util.List;
 import java.util.Optional;
@@ -180,7 +181,7 @@ final class TwoEndCheck {
         return x.lans().isEmpty() ? "192.168.1.0/24" : x.lans().getFirst().toString();
     }
 
-    /** The prefixes {@code x} sends to {@code y} that are not the tunnel's own: {@code y}'s LANs as {@code x} sees them. */
+    /** What {@code x} sends to {@code y} that is not the tunnel's own: {@code y}'s LANs as {@code x} sees them. */
     private static List<Prefix> farNetworks(TunnelEnd x, TunnelEnd y, TunnelEnd.Peer py) {
         return py.allowedIps().stream()
                 .filter(p -> y.addresses().stream().noneMatch(a -> Prefixes.contains(p, a.address().getAddress())))

@@ -22,7 +22,8 @@ public final class ExportCommand {
 
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         boolean peerSide = args.size() == 3 && args.get(2).equals("--peer-side");
-        if (args.size() < 2 || args.size() > 3 || !args.getFirst().equals("routeros") || args.size() == 3 && !peerSide) {
+        boolean shape = args.size() == 2 || peerSide;
+        if (!shape || !args.getFirst().equals("routeros")) {
             err.println(USAGE);
             return 1;
         }

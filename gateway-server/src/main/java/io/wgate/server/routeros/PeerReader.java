@@ -71,7 +71,8 @@ final class PeerReader {
             try {
                 return Optional.of(Endpoint.parse(combined.get()));
             } catch (IllegalArgumentException e) {
-                in.error("endpoint", e.getMessage() + " (the early v7 form is endpoint=IP:PORT, [IPv6]:PORT)");
+                in.error("endpoint", PropertyReader.rejected(combined.get(), e, "is not an endpoint")
+                        + " (the early v7 form is endpoint=IP:PORT, [IPv6]:PORT)");
                 return Optional.empty();
             }
         }

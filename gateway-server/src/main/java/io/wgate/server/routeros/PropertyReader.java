@@ -17,6 +17,9 @@ import java.util.Set;
  */
 final class PropertyReader {
 
+    private static final java.util.regex.Pattern SHOWN_NAME =
+            java.util.regex.Pattern.compile("[a-z][a-z0-9]{0,10}(-[a-z0-9]{1,11})*");
+
     private final String file;
     private final RouterOsCommand command;
     private final List<ConfigWarning> errors;
@@ -104,18 +107,39 @@ final class PropertyReader {
                     out.add(p);
                 }
             } catch (IllegalArgumentException e) {
-                error(property, e.getMessage());
+                error(property, rejected(item, e, "is not an IPv4 or IPv6 prefix"));
             }
         }
         return out;
     }
 
     /**
-     * Whether an unknown property name may be shown: RouterOS names are lower case words joined by {@code -}; a
-     * run of a random key has upper case letters or digits (see {@link Redaction}).
+     * Whether a property or menu name the importer does not know may be shown: RouterOS names are lower case words
+     * of a few letters joined by {@code -}; none of them is long enough to hold a piece of a key that could identify
+     * it (see {@link Redaction}).
      */
     static boolean isPropertyName(String name) {
-        return name.length() <= 40 && name.matches("[a-z][a-z-]*");
+        return name.length() <= 40 && SHOWN_NAME.matcher(name).matches();
+    }
+
+    /** Whether a menu path ({@code ip dhcp-server}) may be shown: words as {@link #isPropertyName}. */
+    static boolean isMenuPath(String path) {
+        return path.isEmpty() || path.length() <= 60 && java.util.Arrays.stream(path.split(" "))
+                .allMatch(PropertyReader::isPropertyName);
+    }
+
+    /** {@code /path} when it may be shown, else its length. */
+    static String menu(String path) {
+        return isMenuPath(path) ? "/" + path : "a menu path " + Redaction.name(path);
+    }
+
+    /**
+     * The message of a parser that rejected {@code value}, when the value may be shown; else the value's length and
+     * {@code what} (parsers quote what they reject, and a key pasted into the wrong property must not come back).
+     */
+    static String rejected(String value, IllegalArgumentException e, String what) {
+        return Redaction.isPlainValue(value) && e.getMessage() != null ? e.getMessage()
+                : Redaction.value(value) + " " + what;
     }
 
     /** Warns about each property not in {@code known}, naming it and its line. */
@@ -124,7 +148,7 @@ final class PropertyReader {
             if (!known.contains(p)) {
                 boolean shown = isPropertyName(p);
                 warn(shown ? p : null, "unknown property " + (shown ? "'" + p + "'" : Redaction.name(p)) + " on "
-                        + command.menu() + "; not imported");
+                        + menu(command.path()) + "; not imported");
             }
         }
     }

@@ -1,9 +1,9 @@
 package io.wgate.server.routeros;
 
-import io.wgate.core.route.Prefix;
 import io.wgate.server.config.ConfigWarning;
 import io.wgate.server.config.InterfaceAddress;
 import io.wgate.server.config.IpLiteral;
+import io.wgate.server.config.Redaction;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,7 +32,7 @@ final class RouteReport {
             var address = IpLiteral.parse(percent >= 0 ? item.substring(0, percent) : item);
             if (address.isPresent()) {
                 for (InterfaceAddress own : addresses) {
-                    if (contains(network(own), address.get().getAddress())) {
+                    if (Prefixes.contains(Prefixes.network(own), address.get().getAddress())) {
                         return true;
                     }
                 }
@@ -45,44 +45,18 @@ final class RouteReport {
     static void check(String file, WireguardInterface wg, List<ConfigWarning> warnings, List<String> notes) {
         for (WireguardInterface.Route route : wg.routes()) {
             Optional<WireguardPeer> peer = wg.peers().stream()
-                    .filter(p -> p.allowedIps().stream().anyMatch(a -> covers(a, route.destination()))).findFirst();
+                    .filter(p -> Prefixes.anyCovers(p.allowedIps(), route.destination())).findFirst();
             if (peer.isPresent()) {
-                notes.add(file + ":" + route.line() + ": route " + route.destination() + " via " + wg.name()
-                        + ": covered by the AllowedIPs of peer " + peer.get().name().orElse("on line "
-                        + peer.get().line()) + " (Table = auto routes it)");
+                notes.add(file + ":" + route.line() + ": route " + route.destination() + " via "
+                        + Redaction.value(wg.name()) + ": covered by the AllowedIPs of peer " + peer.get().name()
+                        .map(Redaction::value).orElse("on line " + peer.get().line()) + " (Table = auto routes it)");
             } else {
                 warnings.add(new ConfigWarning(file, route.line(), "dst-address", "the route to "
-                        + route.destination() + " goes through " + wg.name() + ", but no peer's allowed-address "
+                        + route.destination() + " goes through " + Redaction.value(wg.name())
+                        + ", but no peer's allowed-address "
                         + "covers it, so its packets are dropped; add it to the allowed-address of the peer behind "
                         + "which that network lies"));
             }
         }
-    }
-
-    /** The network of an interface address. */
-    static Prefix network(InterfaceAddress address) {
-        return new Prefix(address.address().getAddress(), address.prefixLength());
-    }
-
-    /** Whether {@code outer} contains every address of {@code inner}. */
-    static boolean covers(Prefix outer, Prefix inner) {
-        return outer.address().length == inner.address().length && outer.cidr() <= inner.cidr()
-                && contains(outer, inner.address());
-    }
-
-    /** Whether {@code prefix} contains {@code address}. */
-    static boolean contains(Prefix prefix, byte[] address) {
-        byte[] network = prefix.address();
-        if (network.length != address.length) {
-            return false;
-        }
-        int bits = prefix.cidr();
-        for (int i = 0; i < network.length && bits > 0; i++, bits -= 8) {
-            int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
-            if ((network[i] & mask) != (address[i] & mask)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

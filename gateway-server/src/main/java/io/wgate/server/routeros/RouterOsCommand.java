@@ -51,9 +51,4 @@ public record RouterOsCommand(int line, String path, String verb, Map<String, St
         String value = properties.get("disabled");
         return value != null && (value.equals("yes") || value.equals("true"));
     }
-
-    /** {@code /interface wireguard peers} style, for messages. */
-    public String menu() {
-        return "/" + path;
-    }
 }

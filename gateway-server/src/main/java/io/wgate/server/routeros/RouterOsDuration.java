@@ -13,7 +13,8 @@ final class RouterOsDuration {
 
     private static final Pattern UNITS = Pattern.compile("(?:(\\d{1,9})w)?(?:(\\d{1,9})d)?(?:(\\d{1,9})h)?"
             + "(?:(\\d{1,9})m(?!s))?(?:(\\d{1,9})s)?(?:(\\d{1,9})ms)?");
-    private static final Pattern CLOCK = Pattern.compile("(?:(\\d{1,9})d)?(\\d{1,9}):(\\d{1,2}):(\\d{1,2})(?:\\.\\d{1,9})?");
+    private static final Pattern CLOCK =
+            Pattern.compile("(?:(\\d{1,9})d)?(\\d{1,9}):(\\d{1,2}):(\\d{1,2})(?:\\.\\d{1,9})?");
     private static final long[] UNIT_SECONDS = {7 * 86_400L, 86_400L, 3_600L, 60L, 1L};
 
     private RouterOsDuration() {

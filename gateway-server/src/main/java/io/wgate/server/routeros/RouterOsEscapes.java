@@ -63,7 +63,8 @@ final class RouterOsEscapes {
 
     /** {@code value} as a RouterOS value: as is when it needs no quotes, else quoted and escaped. */
     static String quote(String value) {
-        boolean plain = !value.isEmpty() && value.chars().allMatch(c -> c > ' ' && c < 127 && "\"\\$?;[]{}=#".indexOf(c) < 0);
+        boolean plain = !value.isEmpty()
+                && value.chars().allMatch(c -> c > ' ' && c < 127 && "\"\\$?;[]{}=#".indexOf(c) < 0);
         if (plain) {
             return value;
         }

@@ -81,10 +81,10 @@ public final class RouterOsExporter {
      * (which would take the tunnel's own packets too).
      */
     private static void routes(StringBuilder out, WgQuickConfig config, String name) {
-        List<Prefix> own = config.iface().addresses().stream().map(RouteReport::network).toList();
+        List<Prefix> own = config.iface().addresses().stream().map(Prefixes::network).toList();
         for (PeerConfig p : config.peers()) {
             for (Prefix prefix : p.allowedIps()) {
-                if (own.stream().anyMatch(n -> RouteReport.covers(prefix, n) || RouteReport.covers(n, prefix))) {
+                if (own.stream().anyMatch(n -> Prefixes.covers(prefix, n) || Prefixes.covers(n, prefix))) {
                     continue;
                 }
                 if (prefix.cidr() == 0) {
@@ -126,7 +126,7 @@ public final class RouterOsExporter {
                 .append(config.iface().mtu().orElse(WireguardInterface.DEFAULT_MTU)).append(" name=").append(name)
                 .append('\n');
         List<String> peer = new ArrayList<>();
-        List<Prefix> ours = config.iface().addresses().stream().map(RouteReport::network).distinct().toList();
+        List<Prefix> ours = config.iface().addresses().stream().map(Prefixes::network).distinct().toList();
         peer.add("allowed-address=" + prefixes(ours));
         if (config.iface().listenPort() != 0) {
             out.append("# add endpoint-address=<this gateway's public address> endpoint-port=")
@@ -145,8 +145,8 @@ public final class RouterOsExporter {
         out.append("/interface wireguard peers\nadd ").append(String.join(" ", peer)).append('\n');
         List<InterfaceAddress> farAddresses = new ArrayList<>();
         for (InterfaceAddress own : config.iface().addresses()) {
-            Prefix network = RouteReport.network(own);
-            far.allowedIps().stream().filter(a -> a.cidr() == a.address().length * 8 && RouteReport.covers(network, a))
+            Prefix network = Prefixes.network(own);
+            far.allowedIps().stream().filter(a -> a.cidr() == a.address().length * 8 && Prefixes.covers(network, a))
                     .findFirst().ifPresent(a -> farAddresses.add(InterfaceAddress.parse(
                             a.toString().substring(0, a.toString().indexOf('/')) + "/" + own.prefixLength())));
         }
@@ -168,7 +168,7 @@ public final class RouterOsExporter {
             for (InterfaceAddress a : some) {
                 out.append("add address=").append(a).append(" interface=").append(RouterOsEscapes.quote(name));
                 if (!v6) {
-                    String network = RouteReport.network(a).toString();
+                    String network = Prefixes.network(a).toString();
                     out.append(" network=").append(network, 0, network.indexOf('/'));
                 }
                 out.append('\n');

@@ -70,7 +70,8 @@ public final class RouterOsImporter {
                     routes.add(c);
                 }
             } else if (!c.path().equals(WG)) {
-                ignored.merge("/" + c.path(), 1, Integer::sum);
+                ignored.merge(PropertyReader.isMenuPath(c.path()) ? "/" + c.path() : "(menus not shown)", 1,
+                        Integer::sum);
             }
         }
         for (RouterOsCommand c : routes) {
@@ -78,7 +79,8 @@ public final class RouterOsImporter {
         }
         if (!ignored.isEmpty()) {
             int total = ignored.values().stream().mapToInt(Integer::intValue).sum();
-            StringBuilder line = new StringBuilder("left out ").append(total).append(total == 1 ? " command" : " commands")
+            StringBuilder line = new StringBuilder("left out ").append(total)
+                    .append(total == 1 ? " command" : " commands")
                     .append(" with no wg-quick equivalent:");
             ignored.forEach((menu, n) -> line.append(' ').append(menu).append(" (").append(n).append("),"));
             line.setLength(line.length() - 1);
@@ -87,8 +89,8 @@ public final class RouterOsImporter {
         List<WireguardInterface> built = new ArrayList<>();
         for (InterfaceBuilder b : interfaces.values()) {
             if (b.disabled) {
-                warnings.add(new ConfigWarning(file, b.line, "disabled", "the WireGuard interface " + b.name
-                        + " is disabled (disabled=yes); left out"));
+                warnings.add(new ConfigWarning(file, b.line, "disabled", "the WireGuard interface "
+                        + Redaction.value(b.name) + " is disabled (disabled=yes); left out"));
             } else {
                 built.add(b.build());
                 RouteReport.check(file, built.getLast(), warnings, notes);
@@ -107,7 +109,7 @@ public final class RouterOsImporter {
         if (c.verb().equals("add")) {
             return true;
         }
-        warnings.add(new ConfigWarning(file, c.line(), null, "'" + c.verb() + "' in " + c.menu()
+        warnings.add(new ConfigWarning(file, c.line(), null, "'" + c.verb() + "' in " + PropertyReader.menu(c.path())
                 + " is not applied by the import (only 'add' is); check the result by hand"));
         return false;
     }
@@ -155,7 +157,18 @@ public final class RouterOsImporter {
             warnings.add(new ConfigWarning(file, c.lineOf("interface"), "interface", "the peer belongs to "
                     + Redaction.value(owner) + ", which is no WireGuard interface of this export; left out"));
         } else {
-            iface.peers.add(peer.get());
+            WgKey key = peer.get().publicKey();
+            Optional<WireguardPeer> twin = iface.peers.stream().filter(p -> p.publicKey().equals(key)).findFirst();
+            if (twin.isPresent()) {
+                errors.add(new ConfigWarning(file, c.lineOf("public-key"), "public-key", "the same key as the peer on "
+                        + "line " + twin.get().line() + " of " + Redaction.value(owner)
+                        + "; each peer may appear once"));
+            } else if (iface.privateKey.map(k -> k.publicKey().equals(key)).orElse(false)) {
+                errors.add(new ConfigWarning(file, c.lineOf("public-key"), "public-key", "the public key of "
+                        + Redaction.value(owner) + " itself; a peer has the other side's key"));
+            } else {
+                iface.peers.add(peer.get());
+            }
         }
     }
 
@@ -170,7 +183,8 @@ public final class RouterOsImporter {
         } catch (IllegalArgumentException e) {
             InterfaceBuilder wg = interfaces.get(c.get("interface").orElse(""));
             (wg != null ? errors : warnings).add(new ConfigWarning(file, c.lineOf("address"), "address",
-                    "not an address with a prefix length: " + e.getMessage()));
+                    "not an address with a prefix length: " + PropertyReader.rejected(value, e,
+                            "is not an IP address")));
             return;
         }
         InterfaceBuilder wg = interfaces.get(c.get("interface").orElse(""));
@@ -181,8 +195,15 @@ public final class RouterOsImporter {
         for (String p : c.properties().keySet()) {
             if (!Set.of("address", "interface", "network", "disabled", "comment", "advertise", "eui-64", "no-dad")
                     .contains(p)) {
-                warnings.add(new ConfigWarning(file, c.lineOf(p), p, "not imported (no wg-quick equivalent)"));
+                boolean shown = PropertyReader.isPropertyName(p);
+                warnings.add(new ConfigWarning(file, c.lineOf(p), shown ? p : null, (shown ? "" : "a property "
+                        + Redaction.name(p) + ": ") + "not imported (no wg-quick equivalent)"));
             }
+        }
+        if (wg.addresses.stream().anyMatch(a -> a.address().equals(address.address()))) {
+            errors.add(new ConfigWarning(file, c.lineOf("address"), "address", "the interface has this address "
+                    + "already (another entry of the same address); keep one"));
+            return;
         }
         wg.lines.putIfAbsent("address", c.lineOf("address"));
         wg.addresses.add(address);
@@ -200,7 +221,8 @@ public final class RouterOsImporter {
                 try {
                     wg.routes.add(new WireguardInterface.Route(c.line(), Prefix.parse(dst), gateway));
                 } catch (IllegalArgumentException e) {
-                    errors.add(new ConfigWarning(file, c.lineOf("dst-address"), "dst-address", e.getMessage()));
+                    errors.add(new ConfigWarning(file, c.lineOf("dst-address"), "dst-address",
+                            PropertyReader.rejected(dst, e, "is not an IPv4 or IPv6 prefix")));
                 }
                 c.get("routing-table").filter(t -> !t.equals("main")).ifPresent(t -> notes.add(file + ":" + c.line()
                         + ": the route is in routing table " + Redaction.value(t) + "; wg-quick's Table = auto uses"
@@ -208,7 +230,7 @@ public final class RouterOsImporter {
                 return;
             }
         }
-        ignored.merge("/" + c.path() + " (not through WireGuard)", 1, Integer::sum);
+        ignored.merge("/" + c.path() + " (not through WireGuard)", 1, Integer::sum); // ip route or ipv6 route
     }
 
     /** An interface while the export is read. */

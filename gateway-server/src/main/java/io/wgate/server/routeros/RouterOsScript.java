@@ -149,7 +149,7 @@ public record RouterOsScript(List<RouterOsCommand> commands, List<Malformed> mal
                     return commandPath;
                 }
                 if (verb == null) {
-                    throw new MalformedLine(firstLine, null, "no command after the menu path /" + commandPath);
+                    throw new MalformedLine(firstLine, null, "no command after " + PropertyReader.menu(commandPath));
                 }
             } else {
                 int start = pos;

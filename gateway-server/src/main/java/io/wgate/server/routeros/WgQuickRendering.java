@@ -50,7 +50,8 @@ public final class WgQuickRendering {
             line(out, "PublicKey", p.publicKey().toBase64());
             p.presharedKey().ifPresent(k -> line(out, "PresharedKey", k.toBase64()));
             if (!p.allowedIps().isEmpty()) {
-                line(out, "AllowedIPs", p.allowedIps().stream().map(Prefix::toString).collect(Collectors.joining(", ")));
+                line(out, "AllowedIPs", p.allowedIps().stream().map(Prefix::toString)
+                        .collect(Collectors.joining(", ")));
             }
             p.endpoint().ifPresent(e -> line(out, "Endpoint", e.toString()));
             if (p.keepaliveSeconds() != 0) {

@@ -53,7 +53,8 @@ class RouterOsExporterTest {
     @ParameterizedTest
     @ValueSource(strings = {"main", "rich"})
     void importingTheExportGivesTheSameConfiguration(String which) throws ConfigException {
-        WgQuickConfig original = WgQuickConfig.parse("site.conf", (which.equals("main") ? MAIN : RICH).lines().toList());
+        String text0 = which.equals("main") ? MAIN : RICH;
+        WgQuickConfig original = WgQuickConfig.parse("site.conf", text0.lines().toList());
         String commands = RouterOsExporter.export(original);
         RouterOsConfig imported = RouterOsImporter.read("site.rsc", commands);
         assertEquals(List.of(), imported.errors(), commands);

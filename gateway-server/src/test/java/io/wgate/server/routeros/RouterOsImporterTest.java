@@ -49,8 +49,8 @@ class RouterOsImporterTest {
         assertEquals(12, peer.lineOf("endpoint-port"));
         assertEquals(12, peer.lineOf("public-key"), "the line of its name; the value follows");
         assertEquals(List.of("note: left out 3 commands with no wg-quick equivalent: /interface bridge (1), "
-                + "/ip dhcp-server (1), /system identity (1)"), config.notes().stream().filter(n -> n.startsWith("left"))
-                .map(n -> "note: " + n).toList());
+                + "/ip dhcp-server (1), /system identity (1)"),
+                config.notes().stream().filter(n -> n.startsWith("left")).map(n -> "note: " + n).toList());
         assertEquals(List.of("10.10.10.0/24"), config.lans().stream().map(Object::toString).toList());
     }
 
@@ -66,7 +66,7 @@ class RouterOsImporterTest {
         assertEquals(Optional.of("South Office"), wg.peers().get(1).name());
         assertEquals(Optional.of(WgKey.parseBase64(RouterOsTestFiles.PRESHARED).orElseThrow()),
                 wg.peers().get(1).presharedKey());
-        assertEquals(List.of("forms.rsc:5: disabled: the WireGuard interface wg-spare is disabled (disabled=yes); "
+        assertEquals(List.of("forms.rsc:5: disabled: the WireGuard interface 'wg-spare' is disabled (disabled=yes); "
                         + "left out",
                 "forms.rsc:12: disabled: the peer 'Old' is disabled (disabled=yes); left out",
                 "forms.rsc:13: frobnicate: unknown property 'frobnicate' on /interface wireguard peers; not imported",
@@ -75,7 +75,7 @@ class RouterOsImporterTest {
         assertTrue(config.warnings().stream().anyMatch(w -> w.line() == 22 && w.detail().contains("10.99.0.0/16")
                 && w.detail().contains("no peer's allowed-address covers it")), config.warnings().toString());
         assertTrue(config.notes().stream().anyMatch(n -> n.startsWith("forms.rsc:21: route 10.20.0.0/16 via "
-                + "wg-branch: covered")), config.notes().toString());
+                + "'wg-branch': covered")), config.notes().toString());
     }
 
     @Test

@@ -1,7 +1,10 @@
 package io.wgate.server;
 
+import io.wgate.server.cli.CheckCommand;
 import io.wgate.server.cli.DownCommand;
+import io.wgate.server.cli.ExportCommand;
 import io.wgate.server.cli.HealthcheckCommand;
+import io.wgate.server.cli.ImportCommand;
 import io.wgate.server.cli.KeyCommands;
 import io.wgate.server.cli.Logging;
 import io.wgate.server.cli.ReloadCommand;
@@ -35,6 +38,13 @@ public final class Main {
               show [NAME]                show interfaces and peers, as 'wg show' does
               healthcheck NAME           exit 0 if that gateway runs, answers on its UAPI socket and has
                                          its TUN link, else 1; one line says why (for Docker, systemd)
+              check CONF [CONF...] [--json]
+                                         validate files as 'up' would and cross-check a tunnel's two ends
+                                         (wg-quick or RouterOS exports); exit 0 clean, 1 findings, 2 unreadable
+              import routeros FILE [--interface NAME] [-o DIR]
+                                         write wg-quick files from a RouterOS v7 export
+              export routeros CONF [--peer-side]
+                                         print RouterOS v7 commands for CONF (or for its far end)
               genkey | pubkey | genpsk   make keys, as 'wg genkey | pubkey | genpsk' do
               demo [--peer wgate|wireguard-go]
                                          build a two-office network in namespaces and test it (root)
@@ -93,6 +103,9 @@ public final class Main {
             case "userspace" -> UserspaceCommand.run(rest, out, err);
             case "show" -> ShowCommand.run(rest, out, err);
             case "healthcheck" -> HealthcheckCommand.run(rest, out, err);
+            case "check" -> CheckCommand.run(rest, out, err);
+            case "import" -> ImportCommand.run(rest, out, err);
+            case "export" -> ExportCommand.run(rest, out, err);
             case "--version", "version" -> {
                 out.println("wgate " + Version.current());
                 yield 0;

@@ -1,5 +1,6 @@
 package io.wgate.server.net;
 
+import io.wgate.core.route.Prefix;
 import io.wgate.server.config.Redaction;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -29,6 +30,13 @@ final class HostCommands {
     /** Runs a query (any exit status is returned, nothing is logged). */
     CommandResult query(List<String> command) throws IOException {
         return runner.run(command);
+    }
+
+    /** wg-quick's check before it adds a route: {@code ip -4|-6 route show dev DEV match PREFIX} prints something. */
+    boolean routeThroughExists(String dev, Prefix prefix) throws IOException {
+        CommandResult r = query(List.of("ip", prefix.isIpv4() ? "-4" : "-6", "route", "show", "dev", dev, "match",
+                prefix.toString()));
+        return r.exitCode() == 0 && !r.stdout().isBlank();
     }
 
     /** Logs and runs a change; it must exit with status 0. */

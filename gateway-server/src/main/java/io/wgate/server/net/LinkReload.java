@@ -188,7 +188,7 @@ public final class LinkReload {
         }
         for (Prefix prefix : wanted) {
             NetStep.AddRoute step = new NetStep.AddRoute(dev, prefix, tableId);
-            if (current.steps().contains(step) || (tableId == null && routeThroughExists(dev, prefix))) {
+            if (current.steps().contains(step) || (tableId == null && commands.routeThroughExists(dev, prefix))) {
                 continue;
             }
             commands.exec(step.applyCommand());
@@ -197,13 +197,6 @@ public final class LinkReload {
             changes.add("route " + prefix + " added");
         }
         return current;
-    }
-
-    /** wg-quick's check: {@code ip -4 route show dev IF match P} prints something. */
-    private boolean routeThroughExists(String dev, Prefix prefix) throws IOException {
-        CommandResult r = commands.query(List.of("ip", prefix.isIpv4() ? "-4" : "-6", "route", "show", "dev", dev,
-                "match", prefix.toString()));
-        return r.exitCode() == 0 && !r.stdout().isBlank();
     }
 
     private static List<String> mtuCommand(String dev, int mtu) {

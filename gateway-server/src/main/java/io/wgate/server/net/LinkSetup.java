@@ -215,9 +215,7 @@ public final class LinkSetup {
 
     /** wg-quick's check: {@code ip -4 route show dev IF match P} prints something. */
     private boolean routeThroughExists(String dev, Prefix prefix) throws IOException {
-        CommandResult r = commands.query(List.of("ip", prefix.isIpv4() ? "-4" : "-6", "route", "show", "dev", dev,
-                "match", prefix.toString()));
-        boolean exists = r.exitCode() == 0 && !r.stdout().isBlank();
+        boolean exists = commands.routeThroughExists(dev, prefix);
         if (exists) {
             LOG.log(Level.INFO, "{0}: {1} is already routed through the interface", dev, prefix);
         }

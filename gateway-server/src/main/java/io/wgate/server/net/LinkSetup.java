@@ -26,7 +26,8 @@ import java.util.Objects;
  *       <li>{@code auto}, /0: fwmark policy routing with mark = table = FwMark, or the first table from
  *           51820 that is empty for IPv4 and IPv6: {@code ip rule add not fwmark T table T},
  *           {@code ip rule add table main suppress_prefixlength 0}, {@code ip route add 0.0.0.0/0 dev IF table T},
- *           and for IPv4 {@code sysctl -q net.ipv4.conf.all.src_valid_mark=1}; then, when {@code nft} is
+ *           and for IPv4 {@code sysctl -q net.ipv4.conf.all.src_valid_mark=1} unless it is 1 already
+ *           ({@link SrcValidMark}: a read-only {@code /proc/sys} needs it set beforehand); then, when {@code nft} is
  *           available, the table {@code wg-quick-IF} of that family ({@link FullTunnelFirewall}: drop packets
  *           for our addresses that arrive on other interfaces, save and restore the fwmark through
  *           conntrack), loaded in one {@code nft} transaction;</li>
@@ -189,7 +190,7 @@ public final class LinkSetup {
         progress.apply(new NetStep.AddRule(ipv6, List.of("table", "main", "suppress_prefixlength", "0")));
         progress.apply(new NetStep.AddRoute(dev, defaultRoute, mark));
         if (!ipv6) {
-            exec(List.of("sysctl", "-q", "net.ipv4.conf.all.src_valid_mark=1"));
+            SrcValidMark.ensure(commands, dev);
         }
         addFirewall(plan, ipv6, fwMark, progress);
     }

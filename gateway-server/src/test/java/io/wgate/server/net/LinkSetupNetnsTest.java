@@ -216,4 +216,54 @@ class LinkSetupNetnsTest {
         assertEquals("", sh("nft", "list", "tables"), "the nft table does not go with the link");
         assertFalse(Files.exists(store.pathFor(LINK)));
     }
+
+    /**
+     * Runs every command as a container would: in a mount namespace of its own where {@code /proc/sys} is a
+     * read-only bind mount (inside the test's network namespace).
+     */
+    private CommandRunner withReadOnlyProcSys() {
+        return command -> {
+            List<String> wrapped = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh",
+                    "-c", "mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && exec \"$@\"",
+                    "sh"));
+            wrapped.addAll(command);
+            CommandResult r = inNamespace.run(wrapped);
+            return new CommandResult(command, r.exitCode(), r.stdout(), r.stderr());
+        };
+    }
+
+    @Test
+    @RequiresCommands({"nft", "unshare"})
+    void aFullTunnelComesUpUnderAReadOnlyProcSysWhereSrcValidMarkIsSetAlready() throws Exception {
+        WgQuickConfig config = config("satellite.conf", List.of(), "AllowedIPs = 172.16.1.0/24, 10.10.10.0/24",
+                "AllowedIPs = 0.0.0.0/0");
+        NetStateStore store = new NetStateStore(tmp.resolve("state"));
+        sh("sysctl", "-q", "net.ipv4.conf.all.src_valid_mark=1"); // docker run --sysctl ... does this
+        CommandRunner container = withReadOnlyProcSys();
+        assertTrue(container.run(List.of("sysctl", "-q", "net.ipv4.conf.all.src_valid_mark=0")).exitCode() != 0,
+                "/proc/sys is not read-only in the stand-in container");
+
+        new LinkSetup(container, store).up(LinkPlan.of(config, List.of()));
+
+        assertTrue(sh("ip", "-4", "rule", "show").contains("lookup 51820"));
+        assertTrue(new LinkSetup(container, store).down(LINK));
+    }
+
+    @Test
+    @RequiresCommands({"nft", "unshare"})
+    void aFullTunnelUnderAReadOnlyProcSysSaysHowToSetSrcValidMark() throws Exception {
+        WgQuickConfig config = config("satellite.conf", List.of(), "AllowedIPs = 172.16.1.0/24, 10.10.10.0/24",
+                "AllowedIPs = 0.0.0.0/0");
+        NetStateStore store = new NetStateStore(tmp.resolve("state"));
+        sh("sysctl", "-q", "net.ipv4.conf.all.src_valid_mark=0");
+
+        IOException e = assertThrows(IOException.class,
+                () -> new LinkSetup(withReadOnlyProcSys(), store).up(LinkPlan.of(config, List.of())));
+
+        assertTrue(e.getMessage().startsWith(LINK + ": the full tunnel needs net.ipv4.conf.all.src_valid_mark=1, and it"
+                + " is 0 and cannot be set here (sysctl -q net.ipv4.conf.all.src_valid_mark=1 failed"), e.getMessage());
+        assertTrue(e.getMessage().contains("'docker run --sysctl net.ipv4.conf.all.src_valid_mark=1'"), e.getMessage());
+        assertFalse(sh("ip", "-4", "rule", "show").contains("51820"), "the policy routing was not undone");
+        assertFalse(Files.exists(store.pathFor(LINK)));
+    }
 }

@@ -178,6 +178,7 @@ class LinkSetupTest {
                 "ip -4 rule add not fwmark 51821 table 51821",
                 "ip -4 rule add table main suppress_prefixlength 0",
                 "ip -4 route add 0.0.0.0/0 dev wg0 table 51821",
+                "cat /proc/sys/net/ipv4/conf/all/src_valid_mark",
                 "sysctl -q net.ipv4.conf.all.src_valid_mark=1",
                 "nft --version",
                 nft(NFT_IPV4),
@@ -218,6 +219,7 @@ class LinkSetupTest {
                 "ip -4 rule add not fwmark 4660 table 4660",
                 "ip -4 rule add table main suppress_prefixlength 0",
                 "ip -4 route add 0.0.0.0/0 dev wg0 table 4660",
+                "cat /proc/sys/net/ipv4/conf/all/src_valid_mark",
                 "sysctl -q net.ipv4.conf.all.src_valid_mark=1",
                 "nft --version",
                 nft("""
@@ -312,6 +314,29 @@ class LinkSetupTest {
     }
 
     @Test
+    void aSrcValidMarkThatCannotBeSetUndoesThePolicyRoutingAndSaysHowToSetIt() throws Exception {
+        ip.answer("cat /proc/sys/net/ipv4/conf/all/src_valid_mark", "0\n");
+        ip.fail("sysctl -q net.ipv4.conf.all.src_valid_mark=1", 255,
+                "sysctl: setting key \"net.ipv4.conf.all.src_valid_mark\": Read-only file system\n");
+
+        IOException e = assertThrows(IOException.class,
+                () -> setup().up(plan(RouteTable.AUTO, List.of("10.64.0.2/32"), List.of("0.0.0.0/0"))));
+
+        assertTrue(e.getMessage().startsWith("wg0: the full tunnel needs net.ipv4.conf.all.src_valid_mark=1, and it is 0"
+                + " and cannot be set here (sysctl -q net.ipv4.conf.all.src_valid_mark=1 failed (exit 255): sysctl:"
+                + " setting key \"net.ipv4.conf.all.src_valid_mark\": Read-only file system)"), e.getMessage());
+        assertTrue(e.getMessage().contains("'docker run --sysctl net.ipv4.conf.all.src_valid_mark=1'"), e.getMessage());
+        List<String> commands = ip.commands();
+        assertEquals(List.of(
+                "ip -4 route del 0.0.0.0/0 dev wg0 table 51820",
+                "ip -4 rule del table main suppress_prefixlength 0",
+                "ip -4 rule del not fwmark 51820 table 51820",
+                "ip -4 address del 10.64.0.2/32 dev wg0"),
+                commands.subList(commands.indexOf("sysctl -q net.ipv4.conf.all.src_valid_mark=1") + 1, commands.size()));
+        assertFalse(Files.exists(stateDir.resolve("wg0.state")));
+    }
+
+    @Test
     void chooseFwMarkIsZeroWithoutADefaultRoute() throws Exception {
         assertEquals(0, setup().chooseFwMark(plan(RouteTable.AUTO, List.of(), List.of("10.0.0.0/8"))));
         assertEquals(0, setup().chooseFwMark(plan(RouteTable.OFF, List.of(), List.of("0.0.0.0/0"))));
@@ -387,7 +412,9 @@ class LinkSetupTest {
         ip.failMutation(failing);
 
         IOException e = assertThrows(IOException.class, () -> setup().up(plan));
-        assertTrue(e.getMessage().endsWith("failed (exit 2): RTNETLINK answers: Injected failure"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(failing == 9 ? "/etc/sysctl.d (for example 'echo"
+                + " net.ipv4.conf.all.src_valid_mark=1 > /etc/sysctl.d/90-wgate.conf && sysctl --system')"
+                : "failed (exit 2): RTNETLINK answers: Injected failure"), e.getMessage());
         assertEquals(failing == 10, e.getMessage().startsWith("nft 'add table ip wg-quick-wg0\n"), e.getMessage());
 
         List<String> mutations = ip.commands().stream().filter(c -> FakeCommandRunner.isMutation(List.of(c.split(" "))))

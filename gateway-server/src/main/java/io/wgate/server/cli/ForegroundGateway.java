@@ -27,9 +27,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>registers the shutdown hook, before anything is set up, so a signal during start-up stops the
  *       start and undoes what it did ({@link Gateway#close}); the hook keeps the log working until it
  *       is done ({@link ShutdownLogging}); with {@code SaveConfig = true} it first writes the running
- *       configuration back into the file ({@link SaveConfig});</li>
+ *       configuration back into the file ({@link SaveConfig}); SIGTERM and SIGINT run it and exit with status 0
+ *       ({@link StopSignals});</li>
  *   <li>starts the gateway and, when asked for, its metrics endpoint ({@link MetricsServer}: a gateway that cannot
- *       listen where it was told to stops again), then writes the pid file ({@link Daemon} waits for it).</li>
+ *       listen where it was told to stops again), then writes the pid file ({@link Daemon} waits for it) and tells
+ *       systemd it is ready ({@link SystemdNotify}: {@code READY=1}, later {@code STOPPING=1}; nothing when systemd
+ *       did not start it).</li>
  * </ol>
  *
  * The lock is never released by hand: the process's exit releases it.
@@ -76,6 +79,7 @@ final class ForegroundGateway {
         }
 
         OutOfMemory.install(); // an OutOfMemoryError on any thread ends the process, for a restart
+        SystemdNotify systemd = SystemdNotify.fromEnvironment();
         Path saveTo = config.iface().saveConfig() ? arguments.config() : null;
         AtomicBoolean serving = new AtomicBoolean();
         AtomicReference<MetricsServer> metrics = new AtomicReference<>();
@@ -83,6 +87,7 @@ final class ForegroundGateway {
         ShutdownLogging.Hold logs = ShutdownLogging.hold();
         Thread hook = new Thread(() -> {
             try {
+                systemd.stopping(name + ": stopping");
                 closeMetrics(metrics);
                 saveConfig(saveTo, config, gateway, serving);
                 gateway.close();
@@ -96,6 +101,7 @@ final class ForegroundGateway {
             }
         }, "wgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        StopSignals.install(name);
 
         try {
             gateway.start();
@@ -128,9 +134,10 @@ final class ForegroundGateway {
                 }
                 OffloadStatus.maintain(gateway, runFiles, name);
                 serving.set(true);
-                if (gateway.managesHostNetwork()) {
-                    ReloadSignal.install(gateway, arguments.config(), runFiles); // not for wgate-userspace: no file
+                if (gateway.managesHostNetwork()) { // not for wgate-userspace: no file
+                    ReloadSignal.install(gateway, arguments.config(), runFiles, systemd);
                 }
+                systemd.ready(name + ": up, UDP port " + gateway.listenPort());
             }
         }
         String reason = gateway.terminated().join();
@@ -138,6 +145,7 @@ final class ForegroundGateway {
             return 0; // stopped by the shutdown hook, which finishes the job
         }
         err.println("wgate: " + name + " stopped: " + reason);
+        systemd.stopping(name + ": stopped: " + reason);
         closeMetrics(metrics);
         saveConfig(saveTo, config, gateway, serving);
         gateway.close();

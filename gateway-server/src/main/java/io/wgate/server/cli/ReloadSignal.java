@@ -20,7 +20,9 @@ import sun.misc.Signal;
  * <p>Threads: the JVM's signal thread only asks; the reload runs on {@code wgate-NAME-reload}, one at a time.
  * Signals that arrive while a reload waits to start are folded into it; one that arrives while a reload runs causes
  * one more afterwards, so that the last signal always sees the file as it was when it was sent. Each outcome is
- * logged and written to {@link ReloadStatus} for {@code wgate reload}.
+ * logged and written to {@link ReloadStatus} for {@code wgate reload}. systemd hears of each reload
+ * ({@link SystemdNotify}): {@code RELOADING=1} when it begins, {@code READY=1} with the outcome before the status is
+ * written, so before {@code wgate reload} (the unit's {@code ExecReload}) returns.
  */
 final class ReloadSignal {
 
@@ -30,23 +32,25 @@ final class ReloadSignal {
     private final Path configFile;
     private final RunFiles runFiles;
     private final String name;
+    private final SystemdNotify systemd;
     private final Object lock = new Object();
     private boolean requested; // guarded by lock
     private Thread worker; // guarded by lock
 
-    private ReloadSignal(Gateway gateway, Path configFile, RunFiles runFiles) {
+    private ReloadSignal(Gateway gateway, Path configFile, RunFiles runFiles, SystemdNotify systemd) {
         this.gateway = gateway;
         this.configFile = configFile.toAbsolutePath();
         this.runFiles = runFiles;
         this.name = gateway.name();
+        this.systemd = systemd;
     }
 
     /**
      * Installs the SIGHUP handler for {@code gateway}, which was started from {@code configFile}. A status file left
-     * by an earlier run is removed first.
+     * by an earlier run is removed first. Reloads are announced to {@code systemd}.
      */
-    static ReloadSignal install(Gateway gateway, Path configFile, RunFiles runFiles) {
-        ReloadSignal reload = new ReloadSignal(gateway, configFile, runFiles);
+    static ReloadSignal install(Gateway gateway, Path configFile, RunFiles runFiles, SystemdNotify systemd) {
+        ReloadSignal reload = new ReloadSignal(gateway, configFile, runFiles, systemd);
         ReloadStatus.remove(runFiles, reload.name);
         Signal.handle(new Signal("HUP"), signal -> reload.request());
         return reload;
@@ -78,6 +82,7 @@ final class ReloadSignal {
     /** One reload: read, apply, record. Reload thread. */
     void runOnce() {
         long started = System.currentTimeMillis();
+        systemd.reloading();
         LOG.log(Level.INFO, "{0}: reloading {1}", name, configFile);
         ReloadStatus status;
         try {
@@ -98,6 +103,9 @@ final class ReloadSignal {
             LOG.log(Level.ERROR, name + ": reload failed unexpectedly", e);
             status = failed(started, "unexpected error: " + e);
         }
+        systemd.ready(name + ": " + (!status.ok() ? "reload rejected, running configuration unchanged: "
+                + status.lines().getFirst() : status.lines().isEmpty() ? "reloaded, no changes"
+                : "reloaded, " + status.lines().size() + " change(s)"));
         try {
             status.write(runFiles, name);
         } catch (IOException e) {

@@ -87,7 +87,14 @@ class GatewayLifecycleIT {
 
     /** Starts {@code wgate up CONFIG --foreground}; {@link #awaitServing} waits for it. */
     private Process up(Path config) throws IOException {
-        Process gateway = new ProcessBuilder(wgate(runDir, "up", config.toString(), "--foreground"))
+        return up(config, List.of());
+    }
+
+    /** {@link #up(Path)} with {@code environment} ({@code KEY=VALUE}) added. */
+    private Process up(Path config, List<String> environment) throws IOException {
+        List<String> command = wgate(runDir, "up", config.toString(), "--foreground");
+        command.addAll(command.indexOf("env") + 1, environment);
+        Process gateway = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("gateway.log").toFile()))
                 .start();
@@ -169,6 +176,7 @@ class GatewayLifecycleIT {
 
         assertEquals(0, down.exitCode(), down.stdout() + down.stderr() + log());
         assertTrue(gateway.waitFor(5, TimeUnit.SECONDS));
+        assertEquals(0, gateway.exitValue(), "a start stopped by SIGTERM is a clean stop:\n" + log());
         long hook = Long.parseLong(Files.readString(hookPid).strip());
         assertFalse(ProcessHandle.of(hook).map(ProcessHandle::isAlive).orElse(false), "the PostUp hook survived");
         assertFalse(rules().contains("51820"), rules());
@@ -195,6 +203,7 @@ class GatewayLifecycleIT {
         CommandResult down = run(runDir, "down", name);
         assertEquals(0, down.exitCode(), down.stdout() + down.stderr());
         assertTrue(gateway.waitFor(5, TimeUnit.SECONDS));
+        assertEquals(0, gateway.exitValue(), "SIGTERM is a clean stop:\n" + log());
     }
 
     @Test
@@ -211,6 +220,38 @@ class GatewayLifecycleIT {
         assertTrue(log.contains("PreDown " + name + ": pre-down-output"), log);
         assertTrue(log.contains("PostDown " + name + ": bash -c 'echo post-down-failed; exit 3' failed (exit 3)"), log);
         assertTrue(log.contains(name + ": run the PostDown hooks failed"), log);
+    }
+
+    @Test
+    void systemdHearsReadyReloadingAndStoppingAndSigtermExitsZero() throws Exception {
+        Path hooks = tmp.resolve("hooks.log");
+        Path config = config(List.of("PostDown = echo post-down >> " + hooks));
+        try (NotifyReceiver systemd = NotifyReceiver.bind(tmp.resolve("notify").toString())) {
+            Process gateway = up(config, List.of(SystemdNotify.VARIABLE + "=" + systemd.name()));
+
+            String ready = systemd.next(Duration.ofSeconds(60), "READY=1 after the start:\n" + log());
+            assertEquals("READY=1\nSTATUS=" + name + ": up, UDP port 51820", ready);
+            assertEquals(gateway.pid(), new RunFiles(runDir).readPid(name).orElse(-1), "ready means serving");
+            assertTrue(ns.exec("ip", "-4", "route", "show", "dev", name).contains("192.168.1.0/24"), "routes first");
+
+            CommandResult reload = run(runDir, "reload", name);
+            assertEquals(0, reload.exitCode(), reload.stdout() + reload.stderr());
+            String reloading = systemd.next(Duration.ofSeconds(5), "RELOADING=1");
+            assertTrue(reloading.matches("RELOADING=1\nMONOTONIC_USEC=\\d+\nSTATUS=reloading"), reloading);
+            assertEquals("READY=1\nSTATUS=" + name + ": reloaded, no changes",
+                    systemd.next(Duration.ofSeconds(5), "READY=1 after the reload"));
+
+            gateway.destroy(); // SIGTERM, as systemctl stop, podman stop and docker stop send
+
+            assertEquals("STOPPING=1\nSTATUS=" + name + ": stopping",
+                    systemd.next(Duration.ofSeconds(10), "STOPPING=1"));
+            assertTrue(gateway.waitFor(20, TimeUnit.SECONDS), log());
+            assertEquals(0, gateway.exitValue(), "SIGTERM is a clean stop, after the teardown:\n" + log());
+            assertEquals("post-down\n", Files.readString(hooks));
+            assertFalse(ns.tryIp("link", "show", "dev", name).exitCode() == 0, "the interface survived");
+            assertFalse(Files.exists(runDir.resolve(name + ".pid")));
+            assertTrue(log().contains(name + ": SIGTERM: stopping"), log());
+        }
     }
 
     @Test

@@ -214,6 +214,46 @@ class LauncherScriptIT {
         }
     }
 
+    @Test
+    void generatedSourcesInTargetDirectoriesDoNotMakeItRebuildButASourceEditDoes() throws Exception {
+        // A copy of the launcher in a tree of its own, with the built jar and a ./mvnw that only records that it
+        // was asked: the real tree's jar is never rebuilt under the running tests.
+        Path repo = tmp.resolve("repo");
+        Path built = tmp.resolve("built.log");
+        Path script = repo.resolve("wgate");
+        Files.createDirectories(repo);
+        Files.copy(launcher(), script);
+        Path mvnw = repo.resolve("mvnw");
+        Files.writeString(mvnw, "#!/bin/sh\necho \"$@\" >> " + built + "\nexit 1\n");
+        Files.setPosixFilePermissions(mvnw, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path jar = Files.createDirectories(repo.resolve("gateway-server/target")).resolve("wgate.jar");
+        Files.copy(TestRuntime.jar(), jar);
+        Path source = Files.createDirectories(repo.resolve("gateway-server/src/main/java")).resolve("Source.java");
+        Files.writeString(source, "class Source {}\n");
+        Path generated = Files.createDirectories(repo.resolve("benchmarks/target/generated-sources/jmh"))
+                .resolve("Generated_jmhTest.java");
+        Files.writeString(generated, "class Generated_jmhTest {}\n");
+        FileTime jarTime = Files.getLastModifiedTime(jar);
+        Files.setLastModifiedTime(source, FileTime.fromMillis(jarTime.toMillis() - 60_000));
+        Files.setLastModifiedTime(generated, FileTime.fromMillis(jarTime.toMillis() + 60_000)); // as after verify
+        Map<String, String> environment = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin",
+                "JAVA_HOME", System.getProperty("java.home"), "HOME", tmp.toString(), "WGATE_AOT", "off");
+
+        CommandResult unchanged = run(List.of(script.toString(), "--version"), environment, "");
+
+        assertEquals(0, unchanged.exitCode(), unchanged.stdout() + unchanged.stderr());
+        assertEquals("wgate " + io.wgate.server.Version.current() + "\n", unchanged.stdout());
+        assertFalse(unchanged.stderr().contains("building"), unchanged.stderr());
+        assertFalse(Files.exists(built), "the launcher ran ./mvnw for a newer file under a target/ directory");
+
+        Files.setLastModifiedTime(source, FileTime.fromMillis(jarTime.toMillis() + 60_000)); // an edit
+        CommandResult edited = run(List.of(script.toString(), "--version"), environment, "");
+
+        assertEquals(1, edited.exitCode(), edited.stdout() + edited.stderr());
+        assertTrue(edited.stderr().contains("wgate: building (first use or sources changed)..."), edited.stderr());
+        assertTrue(Files.readString(built).contains("package"), "./mvnw was not asked to build");
+    }
+
     /** A {@code .java} or {@code pom.xml} under the repository newer than {@code jar}, as the launcher looks. */
     private static Optional<Path> newerSource(Path jar) throws IOException {
         FileTime built = Files.getLastModifiedTime(jar);
@@ -223,8 +263,8 @@ class LauncherScriptIT {
             @Override
             public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
                     java.nio.file.attribute.BasicFileAttributes attrs) {
-                return dir.equals(root.resolve(".git")) ? java.nio.file.FileVisitResult.SKIP_SUBTREE
-                        : java.nio.file.FileVisitResult.CONTINUE;
+                return dir.equals(root.resolve(".git")) || dir.getFileName().toString().equals("target")
+                        ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
             }
 
             @Override

@@ -223,6 +223,8 @@ class LauncherScriptIT {
         Path script = repo.resolve("wgate");
         Files.createDirectories(repo);
         Files.copy(launcher(), script);
+        Files.copy(root().resolve("deploy/jvm.options"), Files.createDirectories(repo.resolve("deploy"))
+                .resolve("jvm.options"));
         Path mvnw = repo.resolve("mvnw");
         Files.writeString(mvnw, "#!/bin/sh\necho \"$@\" >> " + built + "\nexit 1\n");
         Files.setPosixFilePermissions(mvnw, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -23,10 +23,15 @@ final class StopSignals {
     /** Installs the handlers for the gateway {@code name}. */
     static void install(String name) {
         for (String signal : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(signal), received -> {
-                LOG.log(Level.INFO, "{0}: SIG{1}: stopping", name, received.getName());
-                System.exit(0);
-            });
+            try {
+                Signal.handle(new Signal(signal), received -> {
+                    LOG.log(Level.INFO, "{0}: SIG{1}: stopping", name, received.getName());
+                    System.exit(0);
+                });
+            } catch (IllegalArgumentException e) { // -Xrs: the JVM leaves the signal to its default action
+                LOG.log(Level.WARNING, "{0}: cannot handle SIG{1} ({2}): it ends the gateway without its teardown;"
+                        + " run without -Xrs", name, signal, e.getMessage());
+            }
         }
     }
 }

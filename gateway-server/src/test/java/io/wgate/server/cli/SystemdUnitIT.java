@@ -34,7 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * verify} accepts it in the installed layout ({@code deploy/package/stage.sh}, with this machine's own units for the
  * targets it names), and every system call that the installed gateway, its {@code ip}/{@code nft} hooks and
  * {@code wgate reload} (the unit's {@code ExecReload}) make, traced with {@code strace -f}, is one the unit's
- * {@code SystemCallFilter} allows.
+ * {@code SystemCallFilter} allows. That run also has the parts of the unit's sandbox that decide whether the gateway
+ * works at all: root with only {@code CAP_NET_ADMIN} and no new privileges ({@code setpriv}, as
+ * {@code CapabilityBoundingSet} and {@code NoNewPrivileges}), and a read-only {@code /proc/sys} (a mount namespace,
+ * as {@code ProtectKernelTunables}) where {@code src_valid_mark} was set beforehand, as {@code /etc/sysctl.d} does.
  */
 class SystemdUnitIT {
 
@@ -109,7 +112,7 @@ class SystemdUnitIT {
 
     @Test
     @Privileged
-    @RequiresCommands({"systemd-analyze", "strace", "nft"})
+    @RequiresCommands({"systemd-analyze", "strace", "nft", "setpriv", "unshare", "mount", "sysctl"})
     void theSystemCallFilterAllowsEverythingTheGatewayItsHooksAndReloadCall() throws Exception {
         Set<String> allowed = allowedSystemCalls();
         Path wgate = staged().resolve("usr/bin/wgate");
@@ -122,7 +125,7 @@ class SystemdUnitIT {
                 Address = 172.16.1.1/24
                 ListenPort = 51820
                 PostUp = ip -4 route show dev %i >/dev/null && nft list tables >/dev/null
-                PostDown = ip -4 address show >/dev/null && nft list tables >/dev/null
+                PostDown = ip -4 address show >/dev/null && nft list tables >/dev/null && echo post-down-ok
 
                 [Peer]
                 PublicKey = kwVRya604rVcH3/vtvvZqwBQxzWec016ks1RxU7pKHs=
@@ -139,8 +142,12 @@ class SystemdUnitIT {
             ns.ip("address", "add", "203.0.113.1/24", "dev", "wgt-sd-v0");
             ns.ip("link", "set", "wgt-sd-v0", "up");
             ns.ip("link", "set", "wgt-sd-v1", "up");
-            List<String> environment = List.of("ip", "netns", "exec", ns.name(), "env", "WGATE_RUN_DIR=" + runDir,
-                    "LOG_LEVEL=info", SystemdNotify.VARIABLE + "=" + systemd.name());
+            ns.exec("sysctl", "-q", "net.ipv4.conf.all.src_valid_mark=1");
+            List<String> environment = List.of("ip", "netns", "exec", ns.name(),
+                    "unshare", "--mount", "--propagation", "private", "sh", "-c", "mount --bind /proc/sys /proc/sys"
+                            + " && mount -o remount,bind,ro /proc/sys && exec \"$@\"", "sh",
+                    "setpriv", "--bounding-set=-all,+net_admin", "--inh-caps=-all", "--no-new-privs",
+                    "env", "WGATE_RUN_DIR=" + runDir, "LOG_LEVEL=info", SystemdNotify.VARIABLE + "=" + systemd.name());
             // ExecStart, under strace: -f follows the JVM's threads and the hooks; -c counts calls by name.
             List<String> start = new ArrayList<>(environment);
             start.addAll(List.of("strace", "-f", "-qq", "-c", "-o", tmp.resolve("gateway.strace").toString(),
@@ -162,9 +169,15 @@ class SystemdUnitIT {
                 }
                 ProcessHandle java = ProcessHandle.of(Long.parseLong(Files.readString(runDir.resolve(name + ".pid"))
                         .strip())).orElseThrow();
+                String status = Files.readString(Path.of("/proc", Long.toString(java.pid()), "status"));
+                assertTrue(status.contains("\nCapBnd:\t0000000000001000\n"), "not CAP_NET_ADMIN alone:\n" + status);
+                assertTrue(Files.readAllLines(Path.of("/proc", Long.toString(java.pid()), "mountinfo")).stream()
+                        .map(l -> l.split(" ")).anyMatch(f -> f[4].equals("/proc/sys") && f[5].startsWith("ro")),
+                        "/proc/sys is not read-only for the gateway");
                 assertTrue(java.destroy(), "SIGTERM"); // what systemctl stop sends
                 assertTrue(gateway.waitFor(60, TimeUnit.SECONDS), Files.readString(log));
                 assertEquals(0, gateway.exitValue(), "a clean stop:\n" + Files.readString(log));
+                assertTrue(Files.readString(log).contains("PostDown " + name + ": post-down-ok"), Files.readString(log));
             } finally {
                 gateway.destroyForcibly();
             }

@@ -6,8 +6,10 @@
 #                new privileges, a read-only root file system with empty tmpfs mounts on /run and /tmp
 #   container B: podman's non-root way: the same as the image's user wgate (podman puts an added capability in the
 #                ambient set of a non-root user), with a tmpfs /run owned by that user
-# It checks the handshake (`wgate show` inside), a ping from one tunnel address to the other through the tunnel,
-# `podman healthcheck run`, and `podman stop`: exit status 0 and the interface gone. Prints the image's size.
+# A's config is a full tunnel (AllowedIPs = 0.0.0.0/0). It checks the handshake (`wgate show` inside), a ping from one
+# tunnel address to the other through the tunnel both ways, the full tunnel's rules, `podman healthcheck run`, the
+# gateway's capabilities, the read-only root, and `podman stop`: exit status 0 and the interface (and A's rules) gone.
+# Prints the image's size and the time of each step.
 #
 #   sudo deploy/ci/container-smoke.sh      (root; podman, runc, debootstrap; JAVA_HOME: a JDK 25)
 #
@@ -121,13 +123,15 @@ key() { podman run --rm -i --network none --no-healthcheck "$image" "$@"; }
 key_a=$(key genkey) key_b=$(key genkey)
 pub_a=$(key pubkey <<<"$key_a") pub_b=$(key pubkey <<<"$key_b")
 [[ $pub_a =~ ^[A-Za-z0-9+/]{43}=$ && $pub_b =~ ^[A-Za-z0-9+/]{43}=$ ]] || fail "wgate genkey/pubkey in the image: '$pub_a'"
-conf() { # PRIVATE ADDRESS PEER_PUBLIC PEER_ENDPOINT PEER_ADDRESS
+conf() { # PRIVATE ADDRESS PEER_PUBLIC PEER_ENDPOINT ALLOWED_IPS
     printf '[Interface]\nPrivateKey = %s\nAddress = %s/24\nListenPort = 51820\n\n[Peer]\nPublicKey = %s\n' "$1" "$2" "$3"
-    printf 'Endpoint = %s:51820\nAllowedIPs = %s/32\n' "$4" "$5"
+    printf 'Endpoint = %s:51820\nAllowedIPs = %s\n' "$4" "$5"
 }
 mkdir -p "$tmp/a" "$tmp/b"
-conf "$key_a" 192.0.2.1 "$pub_b" 198.51.100.2 192.0.2.2 >"$tmp/a/wg0.conf"
-conf "$key_b" 192.0.2.2 "$pub_a" 198.51.100.1 192.0.2.1 >"$tmp/b/wg0.conf"
+# A is a full tunnel (everything but the tunnel's own UDP goes into it: policy routing and wg-quick's nftables rules,
+# made inside a container whose /proc/sys is read-only: src_valid_mark comes from --sysctl).
+conf "$key_a" 192.0.2.1 "$pub_b" 198.51.100.2 0.0.0.0/0 >"$tmp/a/wg0.conf"
+conf "$key_b" 192.0.2.2 "$pub_a" 198.51.100.1 192.0.2.1/32 >"$tmp/b/wg0.conf"
 chmod 0600 "$tmp/a/wg0.conf" "$tmp/b/wg0.conf"
 chown 990:990 "$tmp/b/wg0.conf" # the image's user wgate must read its config
 # The non-root user opens /dev/net/tun itself: it must be mode 0666 as udev makes it. This machine's is 0600, so B
@@ -149,7 +153,7 @@ ip -n "$ns_b" link set wgci-vb up
 # B: podman's, as the user wgate; `U` makes the tmpfs /run the user's.
 # Podman runs a HEALTHCHECK from systemd timers; CI has no systemd, so podman says so on stderr (kept in
 # $tmp/run.log) and the checks below run it with `podman healthcheck run`.
-podman run -d --name wgci-a --network "ns:/run/netns/$ns_a" \
+podman run -d --name wgci-a --network "ns:/run/netns/$ns_a" --sysctl net.ipv4.conf.all.src_valid_mark=1 \
     --cap-drop ALL --cap-add NET_ADMIN --device /dev/net/tun --security-opt no-new-privileges \
     --read-only --tmpfs /run:noexec,notmpcopyup --tmpfs /tmp:exec,notmpcopyup \
     -v "$tmp/a/wg0.conf:/etc/wireguard/wg0.conf:ro" "$image" >/dev/null 2>>"$tmp/run.log" \
@@ -189,6 +193,9 @@ for c in wgci-a wgci-b; do
     grep -q 'transfer' "$tmp/show" || { cat "$tmp/show" >&2; fail "$c: wgate show: no transfer"; }
 done
 echo "container-smoke.sh: wgate show inside: handshake and transfer on both" >&2
+ip -n "$ns_a" rule | grep -q 'lookup main suppress_prefixlength 0' || fail "wgci-a: no full-tunnel policy rule"
+ip netns exec "$ns_a" nft list tables | grep -q 'wg-quick-wg0' || fail "wgci-a: no full-tunnel nftables table"
+echo "container-smoke.sh: full tunnel in A: policy routing and nftables rules in place" >&2
 # The read-only root holds (for root in A too: its capabilities do not reach past file permissions or a read-only mount).
 for c in wgci-a wgci-b; do
     if podman exec "$c" sh -c 'echo x >/etc/wgci-probe' 2>/dev/null; then fail "$c: the root file system is writable"; fi
@@ -203,7 +210,9 @@ for c in wgci-a wgci-b; do
 done
 ip -n "$ns_a" link show wg0 >/dev/null 2>&1 && fail "wgci-a: wg0 is still in $ns_a after the stop"
 ip -n "$ns_b" link show wg0 >/dev/null 2>&1 && fail "wgci-b: wg0 is still in $ns_b after the stop"
-echo "container-smoke.sh: podman stop: exit status 0, interfaces gone" >&2
+ip -n "$ns_a" rule | grep -q suppress_prefixlength && fail "wgci-a: the full-tunnel policy rules outlived the stop"
+ip netns exec "$ns_a" nft list tables | grep -q 'wg-quick-wg0' && fail "wgci-a: the nftables table outlived the stop"
+echo "container-smoke.sh: podman stop: exit status 0, interfaces, rules and tables gone" >&2
 
 step
 echo "container-smoke.sh: OK in $((SECONDS - started)) s; image $((size / 1000000)) MB" >&2

@@ -105,7 +105,8 @@ COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 ADD jdk.tar /opt/java/openjdk/
 ENV JAVA_HOME=/opt/java/openjdk PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 CONTAINERFILE
-podman build -q --network host -t "$jdk_image" "$tmp/jdk" >/dev/null
+podman build -q --network host -t "$jdk_image" "$tmp/jdk" >/dev/null 2>"$tmp/jdk.log" \
+    || { tail -n 20 "$tmp/jdk.log" >&2; fail "podman build of $jdk_image failed"; }
 rm -rf "$tmp/jdk"
 
 step "podman build -f deploy/docker/Dockerfile (Maven, jlink and AOT training inside)"

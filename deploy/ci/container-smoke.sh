@@ -117,7 +117,7 @@ if ! podman build --network host --format docker -f "$root/deploy/docker/Dockerf
     fail "podman build failed"
 fi
 size=$(podman image inspect --format '{{.Size}}' "$image")
-echo "container-smoke.sh: image $image: $size bytes ($((size / 1000000)) MB)" >&2
+echo "container-smoke.sh: image $image: $size bytes ($(((size + 500000) / 1000000)) MB)" >&2
 
 step "keys and configs"
 key() { podman run --rm -i --network none --no-healthcheck "$image" "$@"; }
@@ -216,4 +216,4 @@ ip netns exec "$ns_a" nft list tables | grep -q 'wg-quick-wg0' && fail "wgci-a: 
 echo "container-smoke.sh: podman stop: exit status 0, interfaces, rules and tables gone" >&2
 
 step
-echo "container-smoke.sh: OK in $((SECONDS - started)) s; image $((size / 1000000)) MB" >&2
+echo "container-smoke.sh: OK in $((SECONDS - started)) s; image $(((size + 500000) / 1000000)) MB" >&2

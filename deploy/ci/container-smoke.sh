@@ -16,7 +16,8 @@
 # Base images are not pulled: the Debian one is imported from the rootfs of deploy/ci/rootfs.sh (shared with the .deb
 # test, $WGATE_CI_ROOTFS), the JDK one is that plus the machine's JDK. The build container downloads Maven and the
 # dependencies from Maven Central. Traffic stays inside the two namespaces (198.51.100.0/24 between them, 192.0.2.0/24
-# in the tunnel); everything made here is named wgci* (or lives in a temporary directory) and removed on exit.
+# in the tunnel); the namespaces, links and containers are named wgci* and removed on exit, with the temporary
+# directory. The images stay (localhost/wgate-ci/*: the next run reuses their layers).
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)

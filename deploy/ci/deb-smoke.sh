@@ -89,9 +89,11 @@ for path in /usr/bin/wgate /usr/bin/wgate-userspace /usr/lib/wgate/runtime/bin/j
             /usr/share/doc/wgate/README.Debian /usr/share/doc/wgate/changelog.gz /etc/wireguard; do
     grep -qxF "$path" <<<"$files" || fail "dpkg -L wgate lacks $path"
 done
-stray=$(grep -vE '^/(\.|usr|usr/bin|usr/lib|usr/share|usr/share/doc|lib|lib/systemd|lib/systemd/system|etc)$' <<<"$files" \
-    | grep -vE '^(/usr/bin/wgate(-userspace)?|/usr/lib/wgate(/.*)?|/lib/systemd/system/wgate@\.service|/usr/share/doc/wgate(/.*)?|/etc/wireguard)$' \
-    || true)
+# Its own paths, and the parent directories they need.
+places=('/\.' /etc /etc/wireguard /lib /lib/systemd /lib/systemd/system '/lib/systemd/system/wgate@\.service' /usr /usr/bin
+        /usr/bin/wgate /usr/bin/wgate-userspace '/usr/lib(/wgate(/.*)?)?' '/usr/share(/doc(/wgate(/.*)?)?)?'
+        '/usr/share/lintian(/overrides(/wgate)?)?')
+stray=$(grep -vxE "$(IFS='|'; echo "${places[*]}")" <<<"$files" || true)
 [[ -z $stray ]] || fail "the package installs files outside its places: $stray"
 [[ $(stat -c %a "$chroot/etc/wireguard") == 700 ]] || fail "/etc/wireguard is not mode 0700"
 
@@ -121,7 +123,8 @@ if ! gateway=$(unshare --net chroot "$chroot" /usr/bin/env -i PATH=/usr/sbin:/us
         rc=$?
         wgate down wgdeb0 || rc=1
         exit $rc' 2>&1); then
-    fail "the gateway did not come up, serve and go down: $gateway$(tail -n 20 "$chroot/run/wgate/wgdeb0.log" 2>/dev/null)"
+    fail "the gateway did not come up, serve and go down: $gateway
+$(tail -n 20 "$chroot/run/wgate/wgdeb0.log" 2>/dev/null)"
 fi
 grep -q 'listening port: 51820' <<<"$gateway" || fail "wgate show did not show the interface: $gateway"
 grep -q 'libcrypto' "$chroot/run/wgate/wgdeb0.log" || fail "the gateway's log names no libcrypto AEAD"

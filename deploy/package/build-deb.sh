@@ -30,6 +30,7 @@ if [[ -z ${JAVA_HOME:-} ]]; then
     done
 fi
 [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/jlink ]] || fail "needs a JDK 25 with jlink: set JAVA_HOME"
+[[ $(jdk_major "$JAVA_HOME") -ge 25 ]] 2>/dev/null || fail "JAVA_HOME=$JAVA_HOME is not a JDK 25 or newer"
 
 # The project's version: the first <version> at the pom's top level (the parent's own).
 pom_version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/pom.xml" | head -n 1)

@@ -49,6 +49,7 @@ aot=
 if [ "${WGATE_AOT:-on}" != off ] && [ -f "$lib/wgate.aot" ]; then
     aot="-XX:AOTCache=$lib/wgate.aot -Xlog:aot=off -Xlog:cds=off"
 fi
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" # fewer malloc arenas: less resident memory (jvm.options)
 # shellcheck disable=SC2086 # $aot and WGATE_JAVA_OPTS are lists of words
 exec "$lib/runtime/bin/java" "@$lib/jvm.options" $aot ${WGATE_JAVA_OPTS:-} -jar "$lib/wgate.jar" "$@"
 LAUNCHER

@@ -169,12 +169,25 @@ class LauncherScriptIT {
         assertTrue(defaults.stdout().contains("-XX:MaxHeapSize=268435456"), defaults.stdout());
         assertTrue(defaults.stdout().contains("-XX:MaxDirectMemorySize=268435456"), defaults.stdout());
         assertTrue(defaults.stdout().contains("-XX:+ExitOnOutOfMemoryError"), defaults.stdout());
+        // the appliance sizing of deploy/jvm.options: serial GC, small stacks, bounded metaspace and code cache
+        assertTrue(defaults.stdout().contains("-XX:+UseSerialGC"), defaults.stdout());
+        assertTrue(defaults.stdout().contains("-XX:ThreadStackSize=512"), defaults.stdout());
+        assertTrue(defaults.stdout().contains("-XX:MaxMetaspaceSize=100663296"), defaults.stdout());
+        assertTrue(defaults.stdout().contains("-XX:ReservedCodeCacheSize=67108864"), defaults.stdout());
 
         Map<String, String> bigger = new java.util.HashMap<>(environment);
         bigger.put("WGATE_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xmx512m");
         CommandResult overridden = run(List.of(launcher().toString(), "--version"), bigger, "");
         assertEquals(0, overridden.exitCode(), overridden.stderr());
         assertTrue(overridden.stdout().contains("-XX:MaxHeapSize=536870912"), overridden.stdout());
+
+        // the override jvm.options documents for large heaps: G1 in place of the serial collector
+        Map<String, String> g1 = new java.util.HashMap<>(environment);
+        g1.put("WGATE_JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:-UseSerialGC -XX:+UseG1GC -Xmx1g");
+        CommandResult switched = run(List.of(launcher().toString(), "--version"), g1, "");
+        assertEquals(0, switched.exitCode(), switched.stderr());
+        assertTrue(switched.stdout().contains("-XX:+UseG1GC"), switched.stdout());
+        assertFalse(switched.stdout().contains("-XX:+UseSerialGC"), switched.stdout());
     }
 
     @Test

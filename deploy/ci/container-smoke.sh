@@ -195,8 +195,11 @@ for c in wgci-a wgci-b; do
     grep -q 'transfer' "$tmp/show" || { cat "$tmp/show" >&2; fail "$c: wgate show: no transfer"; }
 done
 echo "container-smoke.sh: wgate show inside: handshake and transfer on both" >&2
-ip -n "$ns_a" rule | grep -q 'lookup main suppress_prefixlength 0' || fail "wgci-a: no full-tunnel policy rule"
-ip netns exec "$ns_a" nft list tables | grep -q 'wg-quick-wg0' || fail "wgci-a: no full-tunnel nftables table"
+# Into files first: `ip rule | grep -q` fails under pipefail whenever grep's early exit gives ip a SIGPIPE.
+ip -n "$ns_a" rule >"$tmp/rules"
+ip netns exec "$ns_a" nft list tables >"$tmp/tables"
+grep -q 'lookup main suppress_prefixlength 0' "$tmp/rules" || fail "wgci-a: no full-tunnel policy rule"
+grep -q 'wg-quick-wg0' "$tmp/tables" || fail "wgci-a: no full-tunnel nftables table"
 echo "container-smoke.sh: full tunnel in A: policy routing and nftables rules in place" >&2
 # The read-only root holds (for root in A too: its capabilities do not reach past file permissions or a read-only mount).
 for c in wgci-a wgci-b; do
@@ -212,8 +215,10 @@ for c in wgci-a wgci-b; do
 done
 ip -n "$ns_a" link show wg0 >/dev/null 2>&1 && fail "wgci-a: wg0 is still in $ns_a after the stop"
 ip -n "$ns_b" link show wg0 >/dev/null 2>&1 && fail "wgci-b: wg0 is still in $ns_b after the stop"
-ip -n "$ns_a" rule | grep -q suppress_prefixlength && fail "wgci-a: the full-tunnel policy rules outlived the stop"
-ip netns exec "$ns_a" nft list tables | grep -q 'wg-quick-wg0' && fail "wgci-a: the nftables table outlived the stop"
+ip -n "$ns_a" rule >"$tmp/rules"
+ip netns exec "$ns_a" nft list tables >"$tmp/tables"
+grep -q suppress_prefixlength "$tmp/rules" && fail "wgci-a: the full-tunnel policy rules outlived the stop"
+grep -q 'wg-quick-wg0' "$tmp/tables" && fail "wgci-a: the nftables table outlived the stop"
 echo "container-smoke.sh: podman stop: exit status 0, interfaces, rules and tables gone" >&2
 
 step

@@ -77,6 +77,8 @@ set -euo pipefail
 me=bench.sh
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=/dev/null
+source "$here/link-pair.sh"
 
 usage() { awk 'NR > 1 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; }
 die() { echo "$me: $*" >&2; exit 1; }
@@ -252,16 +254,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Namespaces and the simulated link, once for the whole run.
-ip netns add "$ns_a"
-ip netns add "$ns_b"
-ip link add "${tag}va" type veth peer name "${tag}vb"
-ip link set "${tag}va" netns "$ns_a"
-ip link set "${tag}vb" netns "$ns_b"
-ip -n "$ns_a" addr add 198.51.100.1/24 dev "${tag}va"
-ip -n "$ns_b" addr add 198.51.100.2/24 dev "${tag}vb"
-for ns in "$ns_a" "$ns_b"; do ip -n "$ns" link set lo up; done
-ip -n "$ns_a" link set "${tag}va" up
-ip -n "$ns_b" link set "${tag}vb" up
+link_pair "$ns_a" "$ns_b" "${tag}va" "${tag}vb"
 
 keys=("$root/wgate") # wg when only wireguard-go runs (no JDK needed then)
 [[ -n $needs_wgate ]] || keys=(wg)

@@ -23,6 +23,8 @@ set -euo pipefail
 me=footprint.sh
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=/dev/null
+source "$here/link-pair.sh"
 die() { echo "$me: $*" >&2; exit 1; }
 say() { echo "$me: $*" >&2; }
 
@@ -77,16 +79,7 @@ fi
 [[ -x $wgate ]] || die "--wgate: '$wgate' is not executable"
 "$wgate" --version >/dev/null || die "'$wgate --version' failed"
 
-ip netns add "$ns_a"
-ip netns add "$ns_b"
-ip link add "${tag}va" type veth peer name "${tag}vb"
-ip link set "${tag}va" netns "$ns_a"
-ip link set "${tag}vb" netns "$ns_b"
-ip -n "$ns_a" addr add 198.51.100.1/24 dev "${tag}va"
-ip -n "$ns_b" addr add 198.51.100.2/24 dev "${tag}vb"
-for ns in "$ns_a" "$ns_b"; do ip -n "$ns" link set lo up; done
-ip -n "$ns_a" link set "${tag}va" up
-ip -n "$ns_b" link set "${tag}vb" up
+link_pair "$ns_a" "$ns_b" "${tag}va" "${tag}vb"
 
 key_a=$("$wgate" genkey) key_b=$("$wgate" genkey)
 pub_a=$("$wgate" pubkey <<<"$key_a") pub_b=$("$wgate" pubkey <<<"$key_b")

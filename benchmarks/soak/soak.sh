@@ -59,6 +59,8 @@ set -euo pipefail
 me=soak.sh
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=/dev/null
+source "$here/../netns/link-pair.sh"
 
 usage() { awk 'NR > 1 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; }
 die() { echo "$me: $*" >&2; exit 1; }
@@ -182,16 +184,7 @@ trap 'exit 143' TERM
 
 # Namespaces and the simulated link.
 created=1
-ip netns add "$ns_a"
-ip netns add "$ns_b"
-ip link add "$veth_a" type veth peer name "$veth_b"
-ip link set "$veth_a" netns "$ns_a"
-ip link set "$veth_b" netns "$ns_b"
-ip -n "$ns_a" addr add 198.51.100.1/24 dev "$veth_a"
-ip -n "$ns_b" addr add 198.51.100.2/24 dev "$veth_b"
-for ns in "$ns_a" "$ns_b"; do ip -n "$ns" link set lo up; done
-ip -n "$ns_a" link set "$veth_a" up
-ip -n "$ns_b" link set "$veth_b" up
+link_pair "$ns_a" "$ns_b" "$veth_a" "$veth_b"
 
 key_a=$("$root/wgate" genkey)
 key_b=$("$root/wgate" genkey)

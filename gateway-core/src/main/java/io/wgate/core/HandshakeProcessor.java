@@ -45,10 +45,17 @@ final class HandshakeProcessor {
             return;
         }
         // Evaluated for every handshake message, valid or not, so a flood of junk keeps us under load.
-        boolean underLoad = engine.handshakeQueue.isUnderLoad(nowNanos, engine.handshakeBacklog());
+        boolean underLoad = engine.handshakeQueue.takenUnderLoad(nowNanos, engine.handshakeBacklog());
         engine.load.observe(nowNanos, underLoad);
         if (engine.identity == null) {
             reject(DropReason.NO_IDENTITY);
+            return;
+        }
+        if (underLoad && engine.cookieReplyLimiter.globalExhausted(nowNanos)
+                && engine.cookieChecker.mac2Absent(message, offset, length) && !engine.knownEndpoints.contains(source)) {
+            // The most this message could get is a cookie reply, and none may go out now: dropped before mac1 costs a
+            // BLAKE2s (a flood beyond the cookie-reply rate costs a look-up each; junk still spends no reply).
+            reject(DropReason.COOKIE_REPLY_LIMITED);
             return;
         }
         if (!engine.cookieChecker.checkMac1(message, offset, length)) {

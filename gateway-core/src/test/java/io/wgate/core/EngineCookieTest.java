@@ -198,6 +198,36 @@ class EngineCookieTest {
     }
 
     @Test
+    void underLoadCookielessMessagesAreLimitedBeforeMac1OnceNoReplyIsLeftAndJunkSpendsNoReply() {
+        flood(600);
+        pair.run();
+        byte[] junk = new byte[Initiation.LENGTH]; // no cookie (mac2 zero), and a mac1 that is wrong
+        random.nextBytes(junk);
+        junk[0] = MessageType.INITIATION;
+        junk[1] = 0;
+        junk[2] = 0;
+        junk[3] = 0;
+        Arrays.fill(junk, Initiation.MAC2_OFFSET, Initiation.LENGTH, (byte) 0);
+        long invalidBefore = pair.bob.engine.drops().get(DropReason.INVALID_MAC1);
+        replay(junk, 300, EngineCookieTest::spoofed);
+        assertEquals(invalidBefore + 300, pair.bob.engine.drops().get(DropReason.INVALID_MAC1));
+        assertEquals(0, pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_LIMITED), "junk spent no reply");
+
+        pair.sendPacket(pair.alice, Packets.udp4("10.0.0.1", "10.0.0.2", Packets.payload(40, 1)));
+        byte[] initiation = pair.sent(pair.alice, MessageType.INITIATION).getFirst().bytes();
+        replay(initiation, io.wgate.core.limit.CookieReplyLimiter.GLOBAL_BURST, EngineCookieTest::spoofed);
+        assertEquals(io.wgate.core.limit.CookieReplyLimiter.GLOBAL_BURST,
+                pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_SENT), "alice's and all but one copy answered");
+        assertEquals(1, pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_LIMITED));
+
+        // No reply left: the same junk now counts as limited, judged before its mac1 is looked at.
+        replay(junk, 50, i -> spoofed(300 + i));
+        assertEquals(invalidBefore + 300, pair.bob.engine.drops().get(DropReason.INVALID_MAC1));
+        assertEquals(1 + 50, pair.bob.engine.drops().get(DropReason.COOKIE_REPLY_LIMITED));
+        assertEquals(0, pair.sent(pair.bob, MessageType.RESPONSE).size(), "no Diffie-Hellman for any of them");
+    }
+
+    @Test
     void aCookieReplyTheOutboxDeclinesIsCountedAsBackpressureNotAsSent() {
         flood(600);
         pair.bob.outbox.declineCookieReplies(true);

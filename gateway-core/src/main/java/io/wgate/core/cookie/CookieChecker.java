@@ -61,10 +61,26 @@ public final class CookieChecker {
      */
     public boolean checkMac2(ByteBuf buf, int offset, int length, InetSocketAddress source, long nowNanos) {
         int mac2Offset = offset + length - Blake2s.MAC_LENGTH;
+        if (isZero(buf, mac2Offset)) {
+            return false; // a sender without a cookie sends zeros: no need to compute the cookie and the MAC
+        }
         byte[] cookie = cookieFor(source, nowNanos);
         byte[] expected = Blake2s.mac(cookie, buf, offset, mac2Offset - offset);
         Arrays.fill(cookie, (byte) 0);
         return constantTimeEquals(expected, buf, mac2Offset);
+    }
+
+    /**
+     * Whether the handshake message at {@code buf[offset, offset+length)} carries no cookie: its mac2 is all zero, as a
+     * sender without a cookie sends it (such a message never passes {@link #checkMac2}). Borrows {@code buf}.
+     */
+    public boolean mac2Absent(ByteBuf buf, int offset, int length) {
+        return isZero(buf, offset + length - Blake2s.MAC_LENGTH);
+    }
+
+    /** Whether the {@link Blake2s#MAC_LENGTH} bytes at {@code at} are all zero (reads public bytes only). */
+    private static boolean isZero(ByteBuf buf, int at) {
+        return (buf.getLong(at) | buf.getLong(at + 8)) == 0;
     }
 
     /**

@@ -40,6 +40,12 @@ public final class CookieReplyLimiter {
         return true;
     }
 
+    /** Whether no cookie reply may go to any source now (the global bucket is empty); charges nothing. */
+    public boolean globalExhausted(long nowNanos) {
+        refillGlobal(nowNanos);
+        return globalTokensNanos < GLOBAL_COST_NANOS;
+    }
+
     private void refillGlobal(long nowNanos) {
         if (!started) {
             started = true;

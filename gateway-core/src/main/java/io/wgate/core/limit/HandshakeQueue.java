@@ -22,6 +22,10 @@ public final class HandshakeQueue {
 
     private long lastUnderLoadNanos;
     private boolean everUnderLoad;
+    /** The current rate window of {@link #takenUnderLoad}: its start and the messages taken in it and the one before. */
+    private long windowStartNanos;
+    private int windowMessages;
+    private int previousWindowMessages;
 
     private ByteBuf polledMessage;
     private InetSocketAddress polledSender;
@@ -99,6 +103,32 @@ public final class HandshakeQueue {
             return true;
         }
         return everUnderLoad && nowNanos - lastUnderLoadNanos < Protocol.UNDER_LOAD_AFTER_TIME_NANOS;
+    }
+
+    /**
+     * A handshake message was taken for processing at {@code nowNanos}: whether the device is under load. As
+     * {@link #isUnderLoad(long, int)}, and also while more messages than the queue holds are taken per
+     * {@link Protocol#UNDER_LOAD_AFTER_TIME_NANOS}, in this window or the one before: a flood that the handshake work
+     * keeps up with (so the queue never gets deep) keeps the device under load, where the queue depth alone would let
+     * it out for a moment every second, and each flooded initiation would cost a Diffie-Hellman again. Peers rekeying
+     * every two minutes stay below that rate up to some 250 000 of them (4 096 a second with the default capacity).
+     * The windows are consecutive, each {@link Protocol#UNDER_LOAD_AFTER_TIME_NANOS} long.
+     */
+    public boolean takenUnderLoad(long nowNanos, int elsewhere) {
+        long elapsed = nowNanos - windowStartNanos;
+        if (elapsed >= Protocol.UNDER_LOAD_AFTER_TIME_NANOS) {
+            boolean adjacent = elapsed < 2 * Protocol.UNDER_LOAD_AFTER_TIME_NANOS;
+            previousWindowMessages = adjacent ? windowMessages : 0;
+            windowStartNanos = adjacent ? windowStartNanos + Protocol.UNDER_LOAD_AFTER_TIME_NANOS : nowNanos;
+            windowMessages = 0;
+        }
+        windowMessages++;
+        if (windowMessages > messages.length || previousWindowMessages > messages.length) {
+            lastUnderLoadNanos = nowNanos;
+            everUnderLoad = true;
+            return true;
+        }
+        return isUnderLoad(nowNanos, elsewhere);
     }
 
     /** When the latest under-load stretch ends unless the queue fills again (meaningful once it was under load). */

@@ -62,6 +62,22 @@ public final class MessageType {
     }
 
     /**
+     * The fixed length of the handshake message whose header the readable bytes start with: 148, 92 or 64 for types
+     * 1, 2 and 3; 0 for transport data, a malformed header or fewer than 4 bytes. Borrows {@code buf}.
+     */
+    public static int handshakeLength(ByteBuf buf) {
+        if (buf.readableBytes() < HEADER_LENGTH) {
+            return 0;
+        }
+        return switch (buf.getIntLE(buf.readerIndex())) {
+            case INITIATION -> Initiation.LENGTH;
+            case RESPONSE -> Response.LENGTH;
+            case COOKIE_REPLY -> CookieReply.LENGTH;
+            default -> 0;
+        };
+    }
+
+    /**
      * Whether the readable bytes start with a well-formed header: at least 4 bytes, type 1..4, reserved bytes zero.
      * Lets the caller tell a malformed header (this returns {@code false}) from a bad length for a known type
      * ({@code hasValidHeader} is {@code true} but {@link #of} is {@link #INVALID}).

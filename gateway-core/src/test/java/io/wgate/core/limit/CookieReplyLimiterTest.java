@@ -81,6 +81,7 @@ class CookieReplyLimiterTest {
                 sourceOk = tokens >= 1 - 1e-9;
             }
             boolean expected = global >= 1 - 1e-9 && sourceOk;
+            assertEquals(global < 1 - 1e-9, limiter.globalExhausted(now), "exhausted at step " + step);
             if (global >= 1 - 1e-9) { // the per-source bucket is only consulted when the global one has a token
                 if (bucket == null) {
                     perSource.put(src, new double[] {CookieReplyLimiter.PER_SOURCE_BURST - 1, t});

@@ -53,4 +53,34 @@ class HandshakeQueueTest {
         assertTrue(queue.isUnderLoad(t + Protocol.UNDER_LOAD_AFTER_TIME_NANOS - 1), "sticky");
         assertFalse(queue.isUnderLoad(t + Protocol.UNDER_LOAD_AFTER_TIME_NANOS));
     }
+
+    @Test
+    void aSustainedRateKeepsItUnderLoadWithAnEmptyQueue() {
+        HandshakeQueue queue = new HandshakeQueue(64); // under load beyond 64 messages per second
+        long second = Protocol.UNDER_LOAD_AFTER_TIME_NANOS;
+        long t = 5 * second;
+        for (int i = 0; i < 64; i++) {
+            assertFalse(queue.takenUnderLoad(t + i, 0), "64 messages in a second: not under load");
+        }
+        assertTrue(queue.takenUnderLoad(t + 64, 0), "the 65th within the second: under load, queue empty");
+        // A flood handled as fast as it comes: 100 messages a second for five seconds, never queued.
+        long last = 0;
+        for (long at = t + second; at < t + 6 * second; at += second / 100) {
+            assertTrue(queue.takenUnderLoad(at, 0), "still under load at " + at);
+            assertTrue(queue.isUnderLoad(at + 1), "and between messages");
+            last = at;
+        }
+        assertTrue(queue.isUnderLoad(last + second - 1), "sticky for a second after the flood");
+        assertFalse(queue.isUnderLoad(last + second), "then out");
+        assertFalse(queue.takenUnderLoad(last + 3 * second, 0), "a lone message later: not under load");
+    }
+
+    @Test
+    void aTrickleNeverPutsItUnderLoad() {
+        HandshakeQueue queue = new HandshakeQueue(64);
+        long second = Protocol.UNDER_LOAD_AFTER_TIME_NANOS;
+        for (long at = 0; at < 20 * second; at += second / 64 + 1) { // 64 a second: the threshold is more than 64
+            assertFalse(queue.takenUnderLoad(at, 0), "at " + at);
+        }
+    }
 }

@@ -53,6 +53,8 @@ final class DataPlane {
      * for cookies well before the worker's queue turns initiations away.
      */
     private static final int HANDSHAKE_JOBS = Protocol.MAX_QUEUED_INCOMING_HANDSHAKES / 4;
+    /** {@code -Dwgate.udp.handshake-socket=false}: no handshake socket, every datagram on the one data socket. */
+    static final String HANDSHAKE_SOCKET_PROPERTY = "wgate.udp.handshake-socket";
     /** How often the loop checks whether a host-name endpoint is due for another lookup. */
     static final long RERESOLVE_POLL_SECONDS = 2;
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
@@ -67,6 +69,8 @@ final class DataPlane {
     private volatile EndpointRefresher refresher;
     private volatile TunChannel tun;
     private volatile DatagramChannel udp;
+    /** The handshake socket on the same port ({@link HandshakeSteering}), or null (io_uring, or refused). */
+    private volatile DatagramChannel handshakeUdp;
     /** The driver's outbox, published for readers on other threads (the driver's own field is plain). */
     private volatile NettyOutbox outbox;
     private volatile int listenPort;
@@ -222,7 +226,13 @@ final class DataPlane {
     void openUdp(int port, long mark) throws Exception {
         fwMark = mark;
         udp = onLoop(() -> openAttachedUdp(port, mark));
-        teardown.push("close the UDP socket", () -> udp.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
+        teardown.push("close the UDP sockets", () -> {
+            DatagramChannel handshakeChannel = handshakeUdp;
+            if (handshakeChannel != null) {
+                handshakeChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            udp.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        });
         teardown.push("stop the engine's timers", () -> onLoop(() -> {
             driver.stop();
             return null;
@@ -234,9 +244,18 @@ final class DataPlane {
      * datagram only after this task, so the pipeline never meets a driver without an outbox. On the loop.
      */
     private DatagramChannel openAttachedUdp(int port, long mark) throws BindException {
+        boolean steer = steering();
         DatagramChannel channel = UdpSockets.open(options.transport(), loop, driver, port, mark,
-                options.offloads().udpGro());
-        outbox = new NettyOutbox(channel, tun,
+                options.offloads().udpGro(), steer);
+        DatagramChannel handshakeChannel = steer
+                ? UdpSockets.openHandshakeSocket(loop, driver, channel, mark, options.offloads().udpGro()) : null;
+        handshakeUdp = handshakeChannel;
+        if (handshakeChannel != null) {
+            LOG.log(Level.INFO, "{0}: handshake messages wait in a UDP socket of their own on port {1,number,#}"
+                    + " (SO_REUSEPORT and a BPF program): a flood overflows there, not in the data socket", name,
+                    channel.localAddress().getPort());
+        }
+        outbox = new NettyOutbox(channel, handshakeChannel, tun,
                 options.offloads().udpGso() && UdpSockets.gsoSupported(options.transport()));
         driver.attach(outbox);
         listenPort = channel.localAddress().getPort();
@@ -341,23 +360,43 @@ final class DataPlane {
         return "tun: " + tunPart + "; udp: " + (udpPart.isEmpty() ? "none" : udpPart);
     }
 
-    /** Sets SO_MARK on the live socket (0 clears it). On the loop. */
+    /** Sets SO_MARK on the live sockets (0 clears it). On the loop. */
     void setFwMark(long mark) {
         requireLoop();
         udp.config().setOption(UdpSockets.SO_MARK, (int) mark);
+        if (handshakeUdp != null) {
+            handshakeUdp.config().setOption(UdpSockets.SO_MARK, (int) mark);
+        }
         fwMark = mark;
     }
 
-    /** Moves to a new socket on {@code port}, bound before the old one closes. On the loop. */
+    /** Moves to new sockets on {@code port}, bound before the old ones close. On the loop. */
     void rebind(int port) throws BindException {
         requireLoop();
+        boolean steer = steering();
         DatagramChannel replacement = UdpSockets.open(options.transport(), loop, driver, port, fwMark,
-                options.offloads().udpGro());
+                options.offloads().udpGro(), steer);
+        DatagramChannel handshakeReplacement = steer
+                ? UdpSockets.openHandshakeSocket(loop, driver, replacement, fwMark, options.offloads().udpGro()) : null;
         DatagramChannel old = udp;
-        driver.outbox().useUdp(replacement);
+        DatagramChannel oldHandshake = handshakeUdp;
+        driver.outbox().useUdp(replacement, handshakeReplacement);
         udp = replacement;
+        handshakeUdp = handshakeReplacement;
         listenPort = replacement.localAddress().getPort();
+        if (oldHandshake != null) {
+            oldHandshake.close();
+        }
         old.close();
+    }
+
+    /**
+     * Whether to open a handshake socket beside the data socket ({@link HandshakeSteering}): with epoll, unless the
+     * JVM property {@value #HANDSHAKE_SOCKET_PROPERTY} is {@code false}.
+     */
+    private boolean steering() {
+        return options.transport() == TransportKind.EPOLL
+                && !"false".equals(System.getProperty(HANDSHAKE_SOCKET_PROPERTY));
     }
 
     /** A tick now. On the loop. */

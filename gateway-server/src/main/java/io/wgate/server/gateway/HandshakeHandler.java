@@ -36,11 +36,34 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(packet);
             return;
         }
+        int messageLength = MessageType.handshakeLength(content);
+        if (type == MessageType.INVALID && messageLength > 0 && content.readableBytes() > messageLength) {
+            splitCoalesced(ctx, packet, messageLength);
+            return;
+        }
         ByteBuf message = content;
         if (type != MessageType.INVALID) {
             message = ctx.alloc().directBuffer(content.readableBytes()).writeBytes(content);
             packet.release();
         }
         driver.engine().onControlMessage(type, message, packet.sender());
+    }
+
+    /**
+     * A read that holds several handshake messages of one length back to back: the handshake socket reads with
+     * {@code recvmmsg}, which hands on what UDP GRO coalesced (equal-sized datagrams of one flow, one burst) without
+     * its segment size. Each whole message goes to the engine on its own, judged as if it had come alone; bytes left
+     * over count once as a bad length. Takes ownership of {@code packet}.
+     */
+    private void splitCoalesced(ChannelHandlerContext ctx, DatagramPacket packet, int messageLength) {
+        ByteBuf content = packet.content();
+        while (content.readableBytes() >= messageLength) {
+            ByteBuf message = ctx.alloc().directBuffer(messageLength).writeBytes(content, messageLength);
+            driver.engine().onControlMessage(MessageType.of(message), message, packet.sender());
+        }
+        if (content.isReadable()) {
+            driver.engine().onControlMessage(MessageType.INVALID, content.retain(), packet.sender());
+        }
+        packet.release();
     }
 }

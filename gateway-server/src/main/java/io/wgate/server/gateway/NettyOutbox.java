@@ -40,12 +40,15 @@ final class NettyOutbox implements Outbox {
     /** Room in the UDP socket's queue that cookie replies leave to everything else (of its 8 MiB high mark). */
     static final long COOKIE_REPLY_RESERVE_BYTES = 6L << 20;
     private Channel udp;
+    /** The handshake socket ({@link HandshakeSteering}), where cookie replies leave; null: they share {@link #udp}. */
+    private Channel handshakeUdp;
     private final Channel tun;
     private final GsoBatch gsoBatch = new GsoBatch();
     private boolean gso;
     private long gsoSends;
     private long gsoDatagrams;
     private boolean udpPending;
+    private boolean handshakeUdpPending;
     private boolean tunPending;
     private long udpBackpressureDrops;
     private long tunBackpressureDrops;
@@ -55,7 +58,16 @@ final class NettyOutbox implements Outbox {
      * @param gso whether to gather datagrams into UDP GSO sends (the socket supports {@code UDP_SEGMENT})
      */
     NettyOutbox(Channel udp, Channel tun, boolean gso) {
+        this(udp, null, tun, gso);
+    }
+
+    /**
+     * @param handshakeUdp the handshake socket on the same port, where cookie replies leave (null: none)
+     * @param gso          whether to gather datagrams into UDP GSO sends (the socket supports {@code UDP_SEGMENT})
+     */
+    NettyOutbox(Channel udp, Channel handshakeUdp, Channel tun, boolean gso) {
         this.udp = udp;
+        this.handshakeUdp = handshakeUdp;
         this.tun = tun;
         this.gso = gso;
     }
@@ -81,12 +93,23 @@ final class NettyOutbox implements Outbox {
     }
 
     /**
-     * Takes ownership of {@code reply}; declines it (false) once the socket's queue leaves less than
-     * {@value #COOKIE_REPLY_RESERVE_BYTES} bytes before it stops taking writes: that room is kept for tunnel data and
-     * handshake messages, which a flood's cookie replies must never crowd out.
+     * Takes ownership of {@code reply}; declines it (false) rather than let a flood's cookie replies crowd out tunnel
+     * data and handshake messages. With a handshake socket the reply leaves there, and is declined when that socket is
+     * backed up (replies to spoofed on-link sources wait for neighbour resolution and fill its send buffer, which
+     * nothing else uses). Without one, it is declined once the shared socket's queue leaves less than
+     * {@value #COOKIE_REPLY_RESERVE_BYTES} bytes before it stops taking writes.
      */
     @Override
     public boolean sendCookieReply(ByteBuf reply, InetSocketAddress recipient) {
+        if (handshakeUdp != null) {
+            if (!handshakeUdp.isWritable()) {
+                reply.release();
+                return false;
+            }
+            handshakeUdp.write(new DatagramPacket(reply, recipient), handshakeUdp.voidPromise());
+            handshakeUdpPending = true;
+            return true;
+        }
         if (udp.bytesBeforeUnwritable() < COOKIE_REPLY_RESERVE_BYTES) {
             reply.release();
             return false;
@@ -142,26 +165,34 @@ final class NettyOutbox implements Outbox {
         tunPending = true;
     }
 
-    /** Sends through {@code replacement} from now on (after a listen-port change). */
-    void useUdp(Channel replacement) {
-        writeGsoBatch();
-        if (udpPending) {
-            udp.flush();
-            udpPending = false;
-        }
+    /**
+     * Sends through {@code replacement} and cookie replies through {@code handshakeReplacement} (null: none) from now
+     * on (after a listen-port change).
+     */
+    void useUdp(Channel replacement, Channel handshakeReplacement) {
+        flushUdp();
         udp = replacement;
+        handshakeUdp = handshakeReplacement;
     }
 
     /** Flushes whatever this batch wrote. */
     void flush() {
+        flushUdp();
+        if (tunPending) {
+            tunPending = false;
+            tun.flush();
+        }
+    }
+
+    private void flushUdp() {
         writeGsoBatch();
         if (udpPending) {
             udpPending = false;
             udp.flush();
         }
-        if (tunPending) {
-            tunPending = false;
-            tun.flush();
+        if (handshakeUdpPending) {
+            handshakeUdpPending = false;
+            handshakeUdp.flush();
         }
     }
 

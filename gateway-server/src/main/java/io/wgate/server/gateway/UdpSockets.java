@@ -10,6 +10,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import java.lang.System.Logger.Level;
@@ -45,6 +46,13 @@ final class UdpSockets {
      * full coalesced reads, flushed to the TUN together.
      */
     static final int GRO_DATAGRAMS_PER_READ_BURST = 512;
+    /**
+     * The handshake socket's receive buffer: a few thousand handshake datagrams (each costs a kernel buffer of about
+     * a kilobyte), so a burst of legitimate handshakes fits and a flood overflows here, not in the data socket.
+     */
+    static final int HANDSHAKE_SOCKET_BUFFER_BYTES = 2 << 20;
+    /** Datagrams read from the handshake socket per read burst: the rest wait for the next turn of the loop. */
+    static final int HANDSHAKE_DATAGRAMS_PER_READ_BURST = 64;
     /** {@code UDP_GRO} read back with getsockopt (SOL_UDP = 17, UDP_GRO = 104): what the kernel really has. */
     static final IntegerUnixChannelOption UDP_GRO = new IntegerUnixChannelOption("UDP_GRO", 17, 104);
 
@@ -56,16 +64,101 @@ final class UdpSockets {
     }
 
     /**
-     * Opens a socket bound to {@code port} (0 = any free port) on all addresses, IPv6 and IPv4. Must run
-     * on {@code loop}.
+     * Opens a socket bound to {@code port} (0 = any free port) on all addresses, IPv6 and IPv4, joining a reuseport
+     * group when {@code reusePort} (then {@link #openHandshakeSocket} can add the handshake socket). Must run on
+     * {@code loop}.
      *
      * @throws BindException when the port is taken; nothing is left open
      */
     static DatagramChannel open(TransportKind transport, EventLoop loop, EngineDriver driver, int port, long mark,
-                                boolean gro) throws BindException {
+                                boolean gro, boolean reusePort) throws BindException {
         driver.requireLoop("open the UDP socket");
+        int bindPort = reusePort ? claim(port) : port;
+        DatagramChannel channel = newSocket(transport, driver, mark, gro, reusePort);
+        bind(loop, channel, bindPort);
+        forceBuffers(channel, SOCKET_BUFFER_BYTES);
+        return channel;
+    }
+
+    /**
+     * Steers every datagram that is not transport data from {@code data} (open, bound with {@code reusePort}) to a
+     * second socket on its port: attaches {@link HandshakeSteering}'s program, then binds the handshake socket, with
+     * a {@value #HANDSHAKE_SOCKET_BUFFER_BYTES}-byte receive buffer (a flood is dropped there, by the kernel),
+     * {@code recvmmsg} reads of {@value #DATAGRAMS_PER_READ} datagrams and {@value #HANDSHAKE_DATAGRAMS_PER_READ_BURST}
+     * datagrams per read burst. Epoll only; on the loop.
+     *
+     * @return the handshake socket, or null (logged) when the kernel refuses: then {@code data} gets everything
+     */
+    static DatagramChannel openHandshakeSocket(EventLoop loop, EngineDriver driver, DatagramChannel data, long mark,
+                                               boolean gro) {
+        driver.requireLoop("open the UDP socket");
+        if (!(data instanceof EpollDatagramChannel epoll)) {
+            return null;
+        }
+        int port = data.localAddress().getPort();
+        DatagramChannel channel = null;
+        try {
+            HandshakeSteering.attach(epoll.fd().intValue());
+            channel = newSocket(TransportKind.EPOLL, driver, mark, gro, true);
+            channel.config().setOption(ChannelOption.SO_RCVBUF, HANDSHAKE_SOCKET_BUFFER_BYTES);
+            // recvmmsg, also with UDP_GRO on: handshake messages are single datagrams from many sources, which GRO
+            // never coalesces, so one system call reads a batch of them. (UDP_GRO stays on because the kernel's GRO
+            // lookup picks a socket of the group by hash alone: turned off here, it would stop coalescing a data
+            // flow whose hash lands on this socket.)
+            channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM_BYTES);
+            channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
+                    new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES * DATAGRAMS_PER_READ)
+                            .maxMessagesPerRead(HANDSHAKE_DATAGRAMS_PER_READ_BURST));
+            bind(loop, channel, port);
+            forceBuffers(channel, HANDSHAKE_SOCKET_BUFFER_BYTES);
+            return channel;
+        } catch (BindException | RuntimeException e) {
+            if (channel != null) {
+                channel.close();
+            }
+            LOG.log(Level.WARNING, "no separate handshake socket on UDP port {0} ({1}): handshake messages share the"
+                    + " data socket's queue", port, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Checks that {@code port} is free, the way a socket without {@code SO_REUSEPORT} would find it, and picks a free
+     * one for 0: a plain socket is bound to it and closed again. Without this check a second gateway on the same port
+     * (same user, also with {@code SO_REUSEPORT}) would join this one's group and take part of its traffic, where a
+     * port conflict must fail the start.
+     *
+     * @return the port to bind with {@code SO_REUSEPORT}
+     * @throws BindException when the port is taken
+     */
+    static int claim(int port) throws BindException {
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+            probe.bind(new InetSocketAddress(port));
+            return ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        } catch (BindException e) {
+            BindException failure = new BindException(cannotListen(port, e.getMessage()));
+            failure.initCause(e);
+            throw failure;
+        } catch (java.io.IOException e) {
+            BindException failure = new BindException("cannot check UDP port " + port + ": " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+
+    private static String cannotListen(int port, String why) {
+        return "cannot listen on UDP port " + port + ": " + why
+                + " (another WireGuard interface or program uses it; pick another ListenPort)";
+    }
+
+    /** A new, unregistered socket with its options and the handshake / decrypt / route pipeline. */
+    private static DatagramChannel newSocket(TransportKind transport, EngineDriver driver, long mark, boolean gro,
+                                             boolean reusePort) {
         DatagramChannel channel = transport.datagramChannelFactory().get();
         configure(channel, transport, gro);
+        if (reusePort) {
+            channel.config().setOption(UnixChannelOption.SO_REUSEPORT, true);
+        }
         if (mark != 0) {
             channel.config().setOption(SO_MARK, (int) mark);
         }
@@ -74,22 +167,23 @@ final class UdpSockets {
         channel.pipeline().addLast("decrypt", new DecryptHandler(driver));
         channel.pipeline().addLast("route", new RouteHandler(driver));
         channel.pipeline().addLast("errors", new UdpErrorHandler(driver));
+        return channel;
+    }
 
+    /** Registers and binds {@code channel} on {@code loop} (its own loop: both complete at once). */
+    private static void bind(EventLoop loop, DatagramChannel channel, int port) throws BindException {
         ChannelFuture registered = loop.register(channel);
         ChannelFuture bound = registered.isSuccess() ? channel.bind(new InetSocketAddress(port)) : registered;
         if (!bound.isDone() || !bound.isSuccess()) {
             channel.close();
             Throwable cause = bound.isDone() ? bound.cause() : null;
-            BindException failure = new BindException("cannot listen on UDP port " + port + ": "
-                    + (cause == null ? "bind did not complete" : cause.getMessage())
-                    + " (another WireGuard interface or program uses it; pick another ListenPort)");
+            BindException failure = new BindException(cannotListen(port,
+                    cause == null ? "bind did not complete" : cause.getMessage()));
             if (cause != null) {
                 failure.initCause(cause);
             }
             throw failure;
         }
-        forceBuffers(channel);
-        return channel;
     }
 
     /**
@@ -147,9 +241,9 @@ final class UdpSockets {
     }
 
     /** Best effort: with CAP_NET_ADMIN the FORCE variants exceed net.core.rmem_max/wmem_max. */
-    private static void forceBuffers(DatagramChannel channel) {
+    private static void forceBuffers(DatagramChannel channel, int receiveBytes) {
         try {
-            channel.config().setOption(SO_RCVBUFFORCE, SOCKET_BUFFER_BYTES);
+            channel.config().setOption(SO_RCVBUFFORCE, receiveBytes);
             channel.config().setOption(SO_SNDBUFFORCE, SOCKET_BUFFER_BYTES);
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "could not force socket buffer sizes: {0}", e.getMessage());

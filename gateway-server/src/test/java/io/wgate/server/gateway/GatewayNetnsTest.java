@@ -152,6 +152,14 @@ class GatewayNetnsTest {
         }).toList();
     }
 
+    /**
+     * The mark each socket on the listen port should show: with epoll the data socket and the handshake socket
+     * ({@link HandshakeSteering}), with io_uring the one socket.
+     */
+    private static List<String> marks(String mark, TransportKind transport) {
+        return transport == TransportKind.EPOLL ? List.of(mark, mark) : List.of(mark);
+    }
+
     private static final Pattern FWMARK = Pattern.compile("\\bfwmark:(0x[0-9a-f]+)");
 
     @ParameterizedTest
@@ -165,7 +173,7 @@ class GatewayNetnsTest {
         assertEquals(null, startInNamespace(gateway).get(60, TimeUnit.SECONDS));
 
         assertEquals(51820, gateway.fwMark(), "the first free table");
-        assertEquals(List.of("0xca6c"), udpSocketMarks(ns, gateway.listenPort()), "SO_MARK of the live socket");
+        assertEquals(marks("0xca6c", transport), udpSocketMarks(ns, gateway.listenPort()), "SO_MARK of the live sockets");
         assertEquals("table ip wg-quick-" + name + "\ntable ip6 wg-quick-" + name + "\n", ns.exec("nft", "list", "tables"));
         String ipv4 = ns.exec("nft", "list", "table", "ip", "wg-quick-" + name);
         assertTrue(ipv4.contains("iifname != \"" + name + "\" ip daddr 172.16.1.1 fib saddr type != local drop"), ipv4);
@@ -188,7 +196,7 @@ class GatewayNetnsTest {
         assertEquals(null, startInNamespace(gateway).get(60, TimeUnit.SECONDS));
 
         assertEquals(0x1234, gateway.fwMark());
-        assertEquals(List.of("0x1234"), udpSocketMarks(ns, gateway.listenPort()));
+        assertEquals(marks("0x1234", TransportKind.EPOLL), udpSocketMarks(ns, gateway.listenPort()));
         assertTrue(rules().contains("not from all fwmark 0x1234 lookup 4660"), rules());
         assertTrue(ns.exec("nft", "list", "table", "ip", "wg-quick-" + name)
                 .contains("meta l4proto udp meta mark 0x00001234 ct mark set meta mark"));
@@ -201,7 +209,7 @@ class GatewayNetnsTest {
         assertEquals(null, startInNamespace(gateway).get(60, TimeUnit.SECONDS));
 
         assertEquals(0, gateway.fwMark());
-        assertEquals(List.of("none"), udpSocketMarks(ns, gateway.listenPort()));
+        assertEquals(marks("none", TransportKind.EPOLL), udpSocketMarks(ns, gateway.listenPort()));
         assertEquals("", ns.exec("nft", "list", "tables"));
     }
 
@@ -261,7 +269,7 @@ class GatewayNetnsTest {
         Gateway satellite = gateway(TestGateways.satellite(name, List.of(),
                 "AllowedIPs = 172.16.1.0/24, 10.10.10.0/24", "AllowedIPs = 0.0.0.0/0"), TransportKind.EPOLL);
         assertEquals(null, startInNamespace(satellite).get(60, TimeUnit.SECONDS));
-        assertEquals(List.of("0xca6c"), udpSocketMarks(ns, satellite.listenPort()));
+        assertEquals(marks("0xca6c", TransportKind.EPOLL), udpSocketMarks(ns, satellite.listenPort()));
         assertEquals("1", ns.exec("sysctl", "-n", "net.ipv4.conf.all.rp_filter").strip());
 
         // 10.10.10.1 is routed by the full tunnel only (table 51820), not by the Satellite's Address subnet.
@@ -381,7 +389,7 @@ class GatewayNetnsTest {
 
         assertEquals("pre-down 0\npost-down 1\n", Files.readString(hooks), "PreDown with the link, PostDown without");
         List<String> order = List.of("run the PreDown hooks and undo the host changes", "close the UAPI socket",
-                "stop the engine's timers", "close the UDP socket", "close the TUN device", "run the PostDown hooks",
+                "stop the engine's timers", "close the UDP sockets", "close the TUN device", "run the PostDown hooks",
                 "log the drops and close the engine", "stop the event loop", "release the AEAD");
         assertEquals(order, steps.stream().filter(order::contains).toList(), steps.toString());
         assertFalse(hostLinks.exists(name));

@@ -53,10 +53,45 @@ class NettyOutboxTest {
         backlog(5 << 20); // past the high mark: now data is dropped too
         assertFalse(outbox.sendDatagram(datagram(1500), PEER));
         assertEquals(1, outbox.udpBackpressureDrops());
-        udp.flushOutbound();
+        drain(udp);
+    }
+
+    /** Flushes what a test left queued and releases it (a channel closed with unflushed writes fails them). */
+    private static void drain(EmbeddedChannel channel) {
+        channel.flushOutbound();
         Object message;
-        while ((message = udp.readOutbound()) != null) {
+        while ((message = channel.readOutbound()) != null) {
             ReferenceCountUtil.release(message);
+        }
+    }
+
+    @Test
+    void withAHandshakeSocketCookieRepliesLeaveThereAndOnlyItsBacklogDeclinesThem() {
+        EmbeddedChannel handshakeUdp = new EmbeddedChannel();
+        handshakeUdp.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 10, 2 << 10));
+        udp.config().setWriteBufferWaterMark(new WriteBufferWaterMark(4 << 20, 8 << 20));
+        try {
+            NettyOutbox outbox = new NettyOutbox(udp, handshakeUdp, tun, false);
+            backlog(3 << 20); // would leave a shared socket too little room for a reply; this one has its own
+            assertTrue(outbox.sendCookieReply(datagram(64), PEER));
+            assertTrue(outbox.sendDatagram(datagram(1500), PEER));
+            outbox.flush();
+            DatagramPacket reply = handshakeUdp.readOutbound();
+            assertEquals(64, reply.content().readableBytes(), "the reply left through the handshake socket");
+            assertEquals(PEER, reply.recipient());
+            reply.release();
+            assertEquals(null, (Object) handshakeUdp.readOutbound());
+
+            handshakeUdp.write(new DatagramPacket(datagram(3 << 10), PEER)); // past its high mark, not flushed
+            ByteBuf declined = datagram(64);
+            assertFalse(outbox.sendCookieReply(declined, PEER), "a backed-up handshake socket declines replies");
+            assertEquals(0, declined.refCnt());
+            assertTrue(outbox.sendDatagram(datagram(1500), PEER), "and tunnel data does not notice");
+            assertEquals(0, outbox.udpBackpressureDrops());
+        } finally {
+            drain(handshakeUdp);
+            drain(udp);
+            handshakeUdp.finishAndReleaseAll();
         }
     }
 }

@@ -187,6 +187,29 @@ class PipelineStagesTest {
     }
 
     @Test
+    void aCoalescedReadOfHandshakeMessagesIsSplitAndALeftoverCountedOnce() {
+        // Three junk initiations back to back plus 10 bytes, as recvmmsg hands on a GRO-coalesced read.
+        ByteBuf coalesced = PooledByteBufAllocator.DEFAULT.directBuffer(3 * 148 + 10);
+        for (int i = 0; i < 3; i++) {
+            coalesced.writeByte(MessageType.INITIATION).writeZero(147);
+        }
+        coalesced.writeZero(10);
+        ByteBuf twoCookieReplies = PooledByteBufAllocator.DEFAULT.directBuffer(128);
+        twoCookieReplies.writeByte(MessageType.COOKIE_REPLY).writeZero(63).writeByte(MessageType.COOKIE_REPLY)
+                .writeZero(63);
+        udp.writeInbound(new DatagramPacket(coalesced, LOCAL, EnginePair.BOB_ADDRESS),
+                new DatagramPacket(twoCookieReplies, LOCAL, EnginePair.BOB_ADDRESS));
+        udp.runPendingTasks();
+        assertEquals(0, pair.alice.engine.queuedHandshakes());
+        assertEquals(3, pair.alice.engine.drops().get(DropReason.INVALID_MAC1), "each initiation checked alone");
+        assertEquals(1, pair.alice.engine.drops().get(DropReason.MALFORMED_HEADER), "the 10 bytes left over");
+        assertEquals(0, pair.alice.engine.drops().get(DropReason.INVALID_MESSAGE_LENGTH));
+        assertEquals(2, pair.alice.engine.drops().get(DropReason.UNKNOWN_RECEIVER_INDEX),
+                "both cookie replies reached the engine on their own (receiver index 0 is nobody's)");
+        assertTrue(udp.inboundMessages().isEmpty());
+    }
+
+    @Test
     void aForgedDatagramIsDroppedAndCountedWithWorkersToo() throws InterruptedException {
         useWorkers(2);
         DatagramPacket forged = fromBob(7);

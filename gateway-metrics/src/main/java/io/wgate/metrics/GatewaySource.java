@@ -35,6 +35,16 @@ public interface GatewaySource {
     /** Datagrams the UDP socket failed to send (no route, unreachable). */
     long udpSendFailures();
 
+    /** Datagrams the kernel dropped at the data socket because its receive queue was full; 0 by default. */
+    default long udpDataSocketOverflows() {
+        return 0;
+    }
+
+    /** Datagrams the kernel dropped at the handshake socket (a flood overflowing it); 0 by default. */
+    default long udpHandshakeSocketOverflows() {
+        return 0;
+    }
+
     /** Endpoints moved because a peer's host name now resolves elsewhere (re-resolution); 0 by default. */
     default long endpointReresolutions() {
         return 0;

@@ -70,6 +70,10 @@ final class InterfaceMeters implements MeterBinder {
                 GatewaySource::udpBackpressureDrops);
         ioCounter(registry, drops, dropsHelp, Tags.of("layer", "udp", "reason", "send_failed"),
                 GatewaySource::udpSendFailures);
+        ioCounter(registry, drops, dropsHelp, Tags.of("layer", "udp", "reason", "data_socket_overflow"),
+                GatewaySource::udpDataSocketOverflows);
+        ioCounter(registry, drops, dropsHelp, Tags.of("layer", "udp", "reason", "handshake_socket_overflow"),
+                GatewaySource::udpHandshakeSocketOverflows);
 
         String messages = "wgate.handshake.messages";
         String messagesHelp = "Handshake initiations and responses sent and received (authenticated)";

@@ -19,6 +19,8 @@ final class FakeSource implements GatewaySource {
     boolean tunUp = true;
     boolean udpBound = true;
     long udpBackpressure;
+    long dataSocketOverflows;
+    long handshakeSocketOverflows;
     long udpSendFailures;
     long endpointReresolutions;
     /** When set, snapshots never complete (an engine loop that does not answer). */
@@ -51,6 +53,16 @@ final class FakeSource implements GatewaySource {
     @Override
     public TunCounters tunCounters() {
         return null;
+    }
+
+    @Override
+    public long udpDataSocketOverflows() {
+        return dataSocketOverflows;
+    }
+
+    @Override
+    public long udpHandshakeSocketOverflows() {
+        return handshakeSocketOverflows;
     }
 
     @Override

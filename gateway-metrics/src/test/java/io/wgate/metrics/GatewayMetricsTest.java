@@ -37,6 +37,8 @@ class GatewayMetricsTest {
         aliceToBob(2);
         pair.inject(pair.bob, Unpooled.wrappedBuffer(new byte[] {9, 0, 0, 0, 1, 2}), EnginePair.ALICE_ADDRESS);
         source.udpBackpressure = 5;
+        source.dataSocketOverflows = 4;
+        source.handshakeSocketOverflows = 40_000;
         source.endpointReresolutions = 2;
         String text = Expositions.scrape(metrics);
         String wg = "interface=\"wg-test\"";
@@ -51,6 +53,9 @@ class GatewayMetricsTest {
         assertEquals(1, value(text, "wgate_dropped_packets_total", "layer=\"engine\"", "reason=\"malformed_header\""));
         assertEquals(0, value(text, "wgate_dropped_packets_total", "layer=\"engine\"", "reason=\"replayed\""));
         assertEquals(5, value(text, "wgate_dropped_packets_total", "layer=\"udp\"", "reason=\"backpressure\""));
+        assertEquals(4, value(text, "wgate_dropped_packets_total", "layer=\"udp\"", "reason=\"data_socket_overflow\""));
+        assertEquals(40_000, value(text, "wgate_dropped_packets_total", "layer=\"udp\"",
+                "reason=\"handshake_socket_overflow\""));
         assertEquals(0, value(text, "wgate_dropped_packets_total", "layer=\"tun\"", "reason=\"oversized_read\""));
         assertEquals(0, value(text, "wgate_handshakes_failed_total", "reason=\"timeout\""));
         assertEquals(2, value(text, "wgate_endpoint_reresolutions_total", wg));

@@ -71,6 +71,9 @@ final class DataPlane {
     private volatile DatagramChannel udp;
     /** The handshake socket on the same port ({@link HandshakeSteering}), or null (io_uring, or refused). */
     private volatile DatagramChannel handshakeUdp;
+    /** Kernel drops ({@link SocketDrops}) of the sockets already closed, so the counts never go back. On the loop. */
+    private volatile long retiredDataSocketDrops;
+    private volatile long retiredHandshakeSocketDrops;
     /** The driver's outbox, published for readers on other threads (the driver's own field is plain). */
     private volatile NettyOutbox outbox;
     private volatile int listenPort;
@@ -226,13 +229,14 @@ final class DataPlane {
     void openUdp(int port, long mark) throws Exception {
         fwMark = mark;
         udp = onLoop(() -> openAttachedUdp(port, mark));
-        teardown.push("close the UDP sockets", () -> {
+        teardown.push("close the UDP sockets", () -> onLoop(() -> {
             DatagramChannel handshakeChannel = handshakeUdp;
+            retireSocketDrops(udp, handshakeChannel);
             if (handshakeChannel != null) {
-                handshakeChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                handshakeChannel.close();
             }
-            udp.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        });
+            return udp.close();
+        }).awaitUninterruptibly(5, TimeUnit.SECONDS));
         teardown.push("stop the engine's timers", () -> onLoop(() -> {
             driver.stop();
             return null;
@@ -381,6 +385,7 @@ final class DataPlane {
         DatagramChannel old = udp;
         DatagramChannel oldHandshake = handshakeUdp;
         driver.outbox().useUdp(replacement, handshakeReplacement);
+        retireSocketDrops(old, oldHandshake);
         udp = replacement;
         handshakeUdp = handshakeReplacement;
         listenPort = replacement.localAddress().getPort();
@@ -388,6 +393,25 @@ final class DataPlane {
             oldHandshake.close();
         }
         old.close();
+    }
+
+    /** Adds the kernel drops of sockets about to close to the retired counts. On the loop. */
+    private void retireSocketDrops(DatagramChannel data, DatagramChannel handshake) {
+        retiredDataSocketDrops = retiredDataSocketDrops + SocketDrops.of(data);
+        retiredHandshakeSocketDrops = retiredHandshakeSocketDrops + SocketDrops.of(handshake);
+    }
+
+    /**
+     * Datagrams the kernel dropped at the data socket (its receive queue full) during this run; any thread (a scrape
+     * during a listen-port change may count the old socket twice or not at all, once).
+     */
+    long dataSocketDrops() {
+        return retiredDataSocketDrops + SocketDrops.of(udp);
+    }
+
+    /** Datagrams the kernel dropped at the handshake socket (a flood overflowing it) during this run; any thread. */
+    long handshakeSocketDrops() {
+        return retiredHandshakeSocketDrops + SocketDrops.of(handshakeUdp);
     }
 
     /**
@@ -430,7 +454,8 @@ final class DataPlane {
 
     /** One line summarising every packet discarded during this run (nothing when none were). On the loop. */
     private void logDrops() {
-        String line = DropSummary.of(engine.drops(), outbox, tun);
+        String line = DropSummary.of(engine.drops(), outbox, tun)
+                + DropSummary.socketDrops(dataSocketDrops(), handshakeSocketDrops());
         if (!line.isEmpty()) {
             LOG.log(Level.INFO, "{0}: packets dropped during this run:{1}", name, line);
         }

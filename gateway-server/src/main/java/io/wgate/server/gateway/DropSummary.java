@@ -8,7 +8,7 @@ import io.wgate.tun.TunChannel;
  * The one line a gateway logs when it stops about every packet it discarded during the run: the
  * engine's drops by {@link DropReason}, then the I/O layer's: packets dropped under back-pressure (the
  * outbox's UDP and TUN queues full, the TUN device's own read drops), datagrams the UDP socket failed
- * to send and packets the TUN device rejected ({@link IoErrors}).
+ * to send and packets the TUN device rejected ({@link IoErrors}); and the kernel's drops at the UDP sockets.
  */
 final class DropSummary {
 
@@ -36,6 +36,17 @@ final class DropSummary {
             append(line, "udp_send_failed", outbox.ioErrors().udpSendFailures());
             append(line, "tun_write_failed", outbox.ioErrors().tunWriteFailures());
         }
+        return line.toString();
+    }
+
+    /**
+     * {@code " data_socket_overflow=N handshake_socket_overflow=M"} for the kernel's drops at the UDP sockets
+     * ({@link SocketDrops}), each left out when zero.
+     */
+    static String socketDrops(long dataSocket, long handshakeSocket) {
+        StringBuilder line = new StringBuilder();
+        append(line, "data_socket_overflow", dataSocket);
+        append(line, "handshake_socket_overflow", handshakeSocket);
         return line.toString();
     }
 

@@ -92,6 +92,16 @@ final class GatewayMetricsSource implements GatewaySource {
     }
 
     @Override
+    public long udpDataSocketOverflows() {
+        return dataPlane.dataSocketDrops();
+    }
+
+    @Override
+    public long udpHandshakeSocketOverflows() {
+        return dataPlane.handshakeSocketDrops();
+    }
+
+    @Override
     public long endpointReresolutions() {
         EndpointRefresher refresher = dataPlane.refresher();
         return refresher == null ? 0 : refresher.changes();

@@ -14,6 +14,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.UnixChannelOption;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link HandshakeSteering}'s program in the kernel against its naive twin {@link HandshakeSteering#socketFor}: two
- * loopback sockets in one reuseport group, random payloads (transport headers, handshake types, near misses, short
+ * sockets on the wildcard address in one reuseport group, as the gateway has them, random payloads over IPv4 and IPv6 (transport headers, handshake types, near misses, short
  * and random ones), each sent and seen arriving on the socket the twin names.
  */
 class HandshakeSteeringTest {
@@ -52,7 +53,8 @@ class HandshakeSteeringTest {
             }
         });
         loop.register(channel).syncUninterruptibly();
-        channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).syncUninterruptibly();
+        channel.bind(new InetSocketAddress(port)).syncUninterruptibly(); // the wildcard, both families, as the gateway
+
         return channel;
     }
 
@@ -81,18 +83,21 @@ class HandshakeSteeringTest {
         HandshakeSteering.attach(data.fd().intValue());
         EpollDatagramChannel handshake = bound(loop, port, handshakeSocket);
         Random random = new Random(SEED);
-        try (java.nio.channels.DatagramChannel sender = java.nio.channels.DatagramChannel.open()) {
-            sender.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        try (java.nio.channels.DatagramChannel v4 = java.nio.channels.DatagramChannel.open(StandardProtocolFamily.INET);
+             java.nio.channels.DatagramChannel v6 = java.nio.channels.DatagramChannel.open(StandardProtocolFamily.INET6)) {
+            v4.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            v6.connect(new InetSocketAddress(InetAddress.getByName("::1"), port));
             for (int n = 0; n < 400; n++) {
                 int i = n;
                 byte[] sent = payload(random);
-                sender.write(ByteBuffer.wrap(sent));
+                (i % 2 == 0 ? v4 : v6).write(ByteBuffer.wrap(sent));
                 BlockingQueue<byte[]> expected = HandshakeSteering.socketFor(sent) == HandshakeSteering.DATA_SOCKET
                         ? dataSocket : handshakeSocket;
                 BlockingQueue<byte[]> other = expected == dataSocket ? handshakeSocket : dataSocket;
                 byte[] arrived = expected.poll(5, TimeUnit.SECONDS);
-                assertNotNull(arrived, () -> "datagram " + i + " (" + ByteBufUtil.hexDump(sent)
-                        + ") did not reach the " + (expected == dataSocket ? "data" : "handshake") + " socket");
+                assertNotNull(arrived, () -> "datagram " + i + " over IPv" + (i % 2 == 0 ? 4 : 6) + " ("
+                        + ByteBufUtil.hexDump(sent) + ") did not reach the "
+                        + (expected == dataSocket ? "data" : "handshake") + " socket");
                 assertEquals(ByteBufUtil.hexDump(sent), ByteBufUtil.hexDump(arrived));
                 assertNull(other.poll(), "datagram " + i + " also reached the other socket");
             }
@@ -117,6 +122,26 @@ class HandshakeSteeringTest {
         } finally {
             data.close().syncUninterruptibly();
         }
+    }
+
+    @Test
+    void aPortHeldByAReuseportGroupIsRefusedToTheNextGateway() {
+        EpollDatagramChannel data = bound(group.next(), 0, dataSocket);
+        int port = data.localAddress().getPort();
+        try {
+            java.net.BindException refused = org.junit.jupiter.api.Assertions.assertThrows(java.net.BindException.class,
+                    () -> UdpSockets.claim(port), "a second gateway would otherwise join the group");
+            assertEquals(true, refused.getMessage().startsWith("cannot listen on UDP port " + port + ": "),
+                    refused.getMessage());
+        } finally {
+            data.close().syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void claimingPortZeroPicksAFreePort() throws Exception {
+        int port = UdpSockets.claim(0);
+        assertEquals(true, port > 0 && port < 65536, "port " + port);
     }
 
     @Test

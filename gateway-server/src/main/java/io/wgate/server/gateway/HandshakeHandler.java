@@ -37,7 +37,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int messageLength = MessageType.handshakeLength(content);
-        if (type == MessageType.INVALID && messageLength > 0 && content.readableBytes() > messageLength) {
+        if (type == MessageType.INVALID && messageLength > 0 && content.readableBytes() > messageLength
+                && content.readableBytes() % messageLength == 0) {
             splitCoalesced(ctx, packet, messageLength);
             return;
         }
@@ -50,19 +51,16 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * A read that holds several handshake messages of one length back to back: the handshake socket reads with
-     * {@code recvmmsg}, which hands on what UDP GRO coalesced (equal-sized datagrams of one flow, one burst) without
-     * its segment size. Each whole message goes to the engine on its own, judged as if it had come alone; bytes left
-     * over count once as a bad length. Takes ownership of {@code packet}.
+     * A read that holds several handshake messages of one length back to back, and nothing else: the handshake socket
+     * reads with {@code recvmmsg}, which hands on what UDP GRO coalesced (equal-sized datagrams of one flow, one burst)
+     * without its segment size. Each message goes to the engine on its own, judged as if it had come alone. (A length
+     * that is not a whole multiple stays one invalid datagram, as before.) Takes ownership of {@code packet}.
      */
     private void splitCoalesced(ChannelHandlerContext ctx, DatagramPacket packet, int messageLength) {
         ByteBuf content = packet.content();
-        while (content.readableBytes() >= messageLength) {
+        while (content.isReadable()) {
             ByteBuf message = ctx.alloc().directBuffer(messageLength).writeBytes(content, messageLength);
             driver.engine().onControlMessage(MessageType.of(message), message, packet.sender());
-        }
-        if (content.isReadable()) {
-            driver.engine().onControlMessage(MessageType.INVALID, content.retain(), packet.sender());
         }
         packet.release();
     }

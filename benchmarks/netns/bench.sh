@@ -262,21 +262,6 @@ key_a=$("${keys[@]}" genkey)
 key_b=$("${keys[@]}" genkey)
 pub_a=$("${keys[@]}" pubkey <<<"$key_a")
 pub_b=$("${keys[@]}" pubkey <<<"$key_b")
-write_conf() { # file privkey addr peerpub allowed endpoint   (addr empty: a `wg setconf` file)
-    {
-        echo "[Interface]"
-        echo "PrivateKey = $2"
-        if [[ -n $3 ]]; then
-            echo "Address = $3"
-            echo "MTU = 1420"
-        fi
-        echo "ListenPort = 51820"
-        echo "[Peer]"
-        echo "PublicKey = $4"
-        echo "AllowedIPs = $5"
-        [[ -z $6 ]] || echo "Endpoint = $6"
-    } >"$1"
-}
 (
     umask 077
     write_conf "$work/$if_a.conf" "$key_a" 172.16.1.1/24 "$pub_b" 172.16.1.2/32 198.51.100.2:51820

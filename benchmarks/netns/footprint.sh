@@ -83,18 +83,12 @@ link_pair "$ns_a" "$ns_b" "${tag}va" "${tag}vb"
 
 key_a=$("$wgate" genkey) key_b=$("$wgate" genkey)
 pub_a=$("$wgate" pubkey <<<"$key_a") pub_b=$("$wgate" pubkey <<<"$key_b")
-conf() { # file key address peer allowed endpoint (no address: a `wg setconf` file)
-    {
-        echo "[Interface]"; echo "PrivateKey = $2"; [[ -z $3 ]] || echo "Address = $3"; echo "ListenPort = 51820"
-        echo "[Peer]"; echo "PublicKey = $4"; echo "AllowedIPs = $5"; [[ -z $6 ]] || echo "Endpoint = $6"
-    } >"$1"
-}
 (
     umask 077
-    conf "$work/$if_a.conf" "$key_a" 172.16.1.1/24 "$pub_b" 172.16.1.2/32 198.51.100.2:51820
-    conf "$work/$if_b.conf" "$key_b" 172.16.1.2/24 "$pub_a" 172.16.1.1/32 ""
-    conf "$work/$if_a.wg" "$key_a" "" "$pub_b" 172.16.1.2/32 198.51.100.2:51820
-    conf "$work/$if_b.wg" "$key_b" "" "$pub_a" 172.16.1.1/32 ""
+    write_conf "$work/$if_a.conf" "$key_a" 172.16.1.1/24 "$pub_b" 172.16.1.2/32 198.51.100.2:51820
+    write_conf "$work/$if_b.conf" "$key_b" 172.16.1.2/24 "$pub_a" 172.16.1.1/32 ""
+    write_conf "$work/$if_a.wg" "$key_a" "" "$pub_b" 172.16.1.2/32 198.51.100.2:51820
+    write_conf "$work/$if_b.wg" "$key_b" "" "$pub_a" 172.16.1.1/32 ""
 )
 
 start() { # impl ns if address -> prints the daemon's pid

@@ -190,19 +190,6 @@ key_a=$("$root/wgate" genkey)
 key_b=$("$root/wgate" genkey)
 pub_a=$("$root/wgate" pubkey <<<"$key_a")
 pub_b=$("$root/wgate" pubkey <<<"$key_b")
-write_conf() { # file privkey addr peerpub allowed endpoint
-    {
-        echo "[Interface]"
-        echo "PrivateKey = $2"
-        echo "Address = $3"
-        echo "MTU = 1420"
-        echo "ListenPort = 51820"
-        echo "[Peer]"
-        echo "PublicKey = $4"
-        echo "AllowedIPs = $5"
-        [[ -z $6 ]] || echo "Endpoint = $6"
-    } >"$1"
-}
 (
     umask 077
     write_conf "$work/$if_a.conf" "$key_a" "$addr_a/24" "$pub_b" "$addr_b/32" 198.51.100.2:51820

@@ -481,6 +481,11 @@ public final class Engine {
         mtu = EngineConfig.requireValidMtu(newMtu);
     }
 
+    /** Our peers' current endpoints (the I/O layer's priority lane for their handshakes reads it). Owner thread. */
+    public KnownEndpoints knownEndpoints() {
+        return knownEndpoints;
+    }
+
     /** Per-reason counts of discarded packets. */
     public DropCounters drops() {
         return drops;

@@ -1,7 +1,13 @@
 package io.wgate.core.limit;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The endpoints our peers have now (address and port), each counted once per peer that has it. Under load the
@@ -14,6 +20,8 @@ import java.util.HashMap;
 public final class KnownEndpoints {
 
     private final HashMap<InetSocketAddress, Integer> counts = new HashMap<>();
+    /** How often the set of distinct endpoints has changed: readers compare it to decide whether to look again. */
+    private long changes;
 
     /** A peer's endpoint changed from {@code from} to {@code to} (either may be null: none). */
     public void moved(InetSocketAddress from, InetSocketAddress to) {
@@ -21,11 +29,41 @@ public final class KnownEndpoints {
             return;
         }
         if (from != null) {
-            counts.computeIfPresent(from, (address, count) -> count == 1 ? null : count - 1);
+            Integer left = counts.computeIfPresent(from, (address, count) -> count == 1 ? null : count - 1);
+            if (left == null) {
+                changes++;
+            }
         }
-        if (to != null) {
-            counts.merge(to, 1, Integer::sum);
+        if (to != null && counts.merge(to, 1, Integer::sum) == 1) {
+            changes++;
         }
+    }
+
+    /** A number that changes whenever an endpoint joins or leaves the set (a peer's move to a new one, for example). */
+    public long changes() {
+        return changes;
+    }
+
+    /**
+     * The distinct IP addresses of the endpoints (ports ignored), at most {@code max} of them, in a stable order
+     * (sorted by family, then by address bytes), so that the same set always gives the same list.
+     */
+    public List<InetAddress> addresses(int max) {
+        Set<InetAddress> distinct = new LinkedHashSet<>();
+        for (InetSocketAddress endpoint : counts.keySet()) {
+            if (endpoint.getAddress() != null) {
+                distinct.add(endpoint.getAddress());
+            }
+        }
+        List<InetAddress> sorted = new ArrayList<>(distinct);
+        sorted.sort(KnownEndpoints::compare);
+        return sorted.size() <= max ? sorted : List.copyOf(sorted.subList(0, max));
+    }
+
+    private static int compare(InetAddress a, InetAddress b) {
+        byte[] x = a.getAddress();
+        byte[] y = b.getAddress();
+        return x.length != y.length ? Integer.compare(x.length, y.length) : Arrays.compareUnsigned(x, y);
     }
 
     /** Whether some peer's endpoint is {@code address}. */

@@ -8,6 +8,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.wgate.core.Engine;
 import io.wgate.core.Protocol;
 import io.wgate.core.wire.Transport;
@@ -55,6 +56,8 @@ final class DataPlane {
     private static final int HANDSHAKE_JOBS = Protocol.MAX_QUEUED_INCOMING_HANDSHAKES / 4;
     /** {@code -Dwgate.udp.handshake-socket=false}: no handshake socket, every datagram on the one data socket. */
     static final String HANDSHAKE_SOCKET_PROPERTY = "wgate.udp.handshake-socket";
+    /** How often the loop brings the handshake priority lane up to date with the peers' endpoints. */
+    static final long PRIORITY_LANE_REFRESH_MILLIS = 1000;
     /** How often the loop checks whether a host-name endpoint is due for another lookup. */
     static final long RERESOLVE_POLL_SECONDS = 2;
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
@@ -71,6 +74,8 @@ final class DataPlane {
     private volatile DatagramChannel udp;
     /** The handshake socket on the same port ({@link HandshakeSteering}), or null (io_uring, or refused). */
     private volatile DatagramChannel handshakeUdp;
+    /** Our peers' addresses past the handshake socket, to the data socket. On the loop. */
+    private PriorityLane priorityLane;
     /** Kernel drops ({@link SocketDrops}) of the sockets already closed, so the counts never go back. On the loop. */
     private volatile long retiredDataSocketDrops;
     private volatile long retiredHandshakeSocketDrops;
@@ -229,6 +234,8 @@ final class DataPlane {
     void openUdp(int port, long mark) throws Exception {
         fwMark = mark;
         udp = onLoop(() -> openAttachedUdp(port, mark));
+        ScheduledFuture<?> laneRefresh = loop.scheduleAtFixedRate(() -> priorityLane.refresh(),
+                PRIORITY_LANE_REFRESH_MILLIS, PRIORITY_LANE_REFRESH_MILLIS, TimeUnit.MILLISECONDS);
         teardown.push("close the UDP sockets", () -> onLoop(() -> {
             DatagramChannel handshakeChannel = handshakeUdp;
             retireSocketDrops(udp, handshakeChannel);
@@ -238,6 +245,7 @@ final class DataPlane {
             return udp.close();
         }).awaitUninterruptibly(5, TimeUnit.SECONDS));
         teardown.push("stop the engine's timers", () -> onLoop(() -> {
+            laneRefresh.cancel(false);
             driver.stop();
             return null;
         }));
@@ -259,6 +267,9 @@ final class DataPlane {
                     + " (SO_REUSEPORT and a BPF program): a flood overflows there, not in the data socket", name,
                     channel.localAddress().getPort());
         }
+        priorityLane = new PriorityLane(name, engine.knownEndpoints());
+        priorityLane.use(channel, handshakeChannel != null);
+        priorityLane.refresh();
         outbox = new NettyOutbox(channel, handshakeChannel, tun,
                 options.offloads().udpGso() && UdpSockets.gsoSupported(options.transport()));
         driver.attach(outbox);
@@ -388,6 +399,8 @@ final class DataPlane {
         retireSocketDrops(old, oldHandshake);
         udp = replacement;
         handshakeUdp = handshakeReplacement;
+        priorityLane.use(replacement, handshakeReplacement != null);
+        priorityLane.refresh();
         listenPort = replacement.localAddress().getPort();
         if (oldHandshake != null) {
             oldHandshake.close();

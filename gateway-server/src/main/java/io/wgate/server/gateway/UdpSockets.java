@@ -84,8 +84,8 @@ final class UdpSockets {
      * Steers every datagram that is not transport data from {@code data} (open, bound with {@code reusePort}) to a
      * second socket on its port: attaches {@link HandshakeSteering}'s program, then binds the handshake socket, with
      * a {@value #HANDSHAKE_SOCKET_BUFFER_BYTES}-byte receive buffer (a flood is dropped there, by the kernel),
-     * {@code recvmmsg} reads of {@value #DATAGRAMS_PER_READ} datagrams and {@value #HANDSHAKE_DATAGRAMS_PER_READ_BURST}
-     * datagrams per read burst. Epoll only; on the loop.
+     * {@code recvmmsg} reads of {@value #DATAGRAMS_PER_READ} datagrams, {@value #HANDSHAKE_DATAGRAMS_PER_READ_BURST}
+     * datagrams per read burst and at most {@link HandshakeReadBudget}'s a second. Epoll only; on the loop.
      *
      * @return the handshake socket, or null (logged) when the kernel refuses: then {@code data} gets everything
      */
@@ -100,6 +100,7 @@ final class UdpSockets {
         try {
             HandshakeSteering.attach(epoll.fd().intValue());
             channel = newSocket(TransportKind.EPOLL, driver, mark, gro, true);
+            channel.pipeline().addFirst("budget", new HandshakeReadBudget(driver::nowNanos));
             channel.config().setOption(ChannelOption.SO_RCVBUF, HANDSHAKE_SOCKET_BUFFER_BYTES);
             // recvmmsg, also with UDP_GRO on: handshake messages are single datagrams from many sources, which GRO
             // never coalesces, so one system call reads a batch of them. (UDP_GRO stays on because the kernel's GRO

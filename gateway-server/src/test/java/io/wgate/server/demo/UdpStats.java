@@ -12,6 +12,14 @@ import java.util.List;
  */
 record UdpStats(long inDatagrams, long outDatagrams, long receiveBufferErrors, long sendBufferErrors) {
 
+    /**
+     * Datagrams that reached a socket: read by the program, or dropped by the kernel because its queue was full (the
+     * gateway stops reading its handshake socket past a budget, {@code HandshakeReadBudget}).
+     */
+    long arrived() {
+        return inDatagrams + receiveBufferErrors;
+    }
+
     static UdpStats of(long pid) throws IOException {
         List<String> udp = Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", "snmp")).stream()
                 .filter(l -> l.startsWith("Udp: ")).toList();

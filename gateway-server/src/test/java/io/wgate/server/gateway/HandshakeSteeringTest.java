@@ -1,61 +1,34 @@
 package io.wgate.server.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.unix.UnixChannelOption;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link HandshakeSteering}'s program in the kernel against its naive twin {@link HandshakeSteering#socketFor}: two
- * sockets on the wildcard address in one reuseport group, as the gateway has them, random payloads over IPv4 and IPv6 (transport headers, handshake types, near misses, short
- * and random ones), each sent and seen arriving on the socket the twin names.
+ * sockets on the wildcard address in one reuseport group, as the gateway has them ({@link SteeringGroup}), random
+ * payloads over IPv4 and IPv6 (transport headers, handshake types, near misses, short and random ones) from random
+ * loopback sources, with and without a priority lane of random size, each sent and seen arriving on the socket the
+ * twin names.
  */
 class HandshakeSteeringTest {
 
     private static final long SEED = 0x5eed_57ee_1L;
-    private final MultiThreadIoEventLoopGroup group = TransportKind.EPOLL.newGroup(1, DataPlane.threads("steer-test"));
-    private final BlockingQueue<byte[]> dataSocket = new LinkedBlockingQueue<>();
-    private final BlockingQueue<byte[]> handshakeSocket = new LinkedBlockingQueue<>();
+    private final SteeringGroup group = new SteeringGroup();
 
     @AfterEach
     void stop() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
-    private EpollDatagramChannel bound(EventLoop loop, int port, BlockingQueue<byte[]> received) {
-        EpollDatagramChannel channel = new EpollDatagramChannel();
-        channel.config().setOption(UnixChannelOption.SO_REUSEPORT, true);
-        channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                DatagramPacket packet = (DatagramPacket) msg;
-                received.add(ByteBufUtil.getBytes(packet.content()));
-                packet.release();
-            }
-        });
-        loop.register(channel).syncUninterruptibly();
-        channel.bind(new InetSocketAddress(port)).syncUninterruptibly(); // the wildcard, both families, as the gateway
-
-        return channel;
+        group.close();
     }
 
     private static byte[] payload(Random random) {
@@ -75,73 +48,126 @@ class HandshakeSteeringTest {
         return bytes;
     }
 
+    /** Senders: eight IPv4 loopback addresses and ::1. */
+    private static List<InetAddress> sources() throws UnknownHostException {
+        List<InetAddress> sources = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            sources.add(InetAddress.getByName("127.0.0." + i));
+        }
+        sources.add(InetAddress.getByName("::1"));
+        return sources;
+    }
+
+    /**
+     * A random priority lane: some of the senders, padded with documentation addresses of both families to a random
+     * size, now and then (and when {@code full}) the largest the lane holds.
+     */
+    private static List<InetAddress> lane(Random random, List<InetAddress> sources, boolean full)
+            throws UnknownHostException {
+        Set<InetAddress> lane = new LinkedHashSet<>();
+        for (InetAddress source : sources) {
+            if (random.nextBoolean()) {
+                lane.add(source);
+            }
+        }
+        int size = full || random.nextInt(4) == 0 ? HandshakeSteering.MAX_PRIORITY_ADDRESSES
+                : lane.size() + random.nextInt(20);
+        while (lane.size() < size) {
+            byte[] bytes = new byte[random.nextBoolean() ? 4 : 16];
+            random.nextBytes(bytes);
+            if (bytes.length == 4) {
+                bytes[0] = (byte) 203; // 203.0.113.0/24
+                bytes[1] = 0;
+                bytes[2] = 113;
+            } else {
+                bytes[0] = 0x20; // 2001:db8::/32
+                bytes[1] = 0x01;
+                bytes[2] = 0x0d;
+                bytes[3] = (byte) 0xb8;
+            }
+            lane.add(InetAddress.getByAddress(bytes));
+        }
+        List<InetAddress> shuffled = new ArrayList<>(lane);
+        Collections.shuffle(shuffled, random);
+        return shuffled;
+    }
+
     @Test
     void theKernelSteersEveryDatagramWhereTheNaiveTwinSays() throws Exception {
-        EventLoop loop = group.next();
-        EpollDatagramChannel data = bound(loop, 0, dataSocket);
-        int port = data.localAddress().getPort();
-        HandshakeSteering.attach(data.fd().intValue());
-        EpollDatagramChannel handshake = bound(loop, port, handshakeSocket);
+        HandshakeSteering.attach(group.data.fd().intValue());
+        group.join();
         Random random = new Random(SEED);
-        try (java.nio.channels.DatagramChannel v4 = java.nio.channels.DatagramChannel.open(StandardProtocolFamily.INET);
-             java.nio.channels.DatagramChannel v6 = java.nio.channels.DatagramChannel.open(StandardProtocolFamily.INET6)) {
-            v4.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
-            v6.connect(new InetSocketAddress(InetAddress.getByName("::1"), port));
-            for (int n = 0; n < 400; n++) {
-                int i = n;
-                byte[] sent = payload(random);
-                (i % 2 == 0 ? v4 : v6).write(ByteBuffer.wrap(sent));
-                BlockingQueue<byte[]> expected = HandshakeSteering.socketFor(sent) == HandshakeSteering.DATA_SOCKET
-                        ? dataSocket : handshakeSocket;
-                BlockingQueue<byte[]> other = expected == dataSocket ? handshakeSocket : dataSocket;
-                byte[] arrived = expected.poll(5, TimeUnit.SECONDS);
-                assertNotNull(arrived, () -> "datagram " + i + " over IPv" + (i % 2 == 0 ? 4 : 6) + " ("
-                        + ByteBufUtil.hexDump(sent) + ") did not reach the "
-                        + (expected == dataSocket ? "data" : "handshake") + " socket");
-                assertEquals(ByteBufUtil.hexDump(sent), ByteBufUtil.hexDump(arrived));
-                assertNull(other.poll(), "datagram " + i + " also reached the other socket");
-            }
-        } finally {
-            handshake.close().syncUninterruptibly();
-            data.close().syncUninterruptibly();
+        List<InetAddress> sources = sources();
+        for (int n = 0; n < 200; n++) {
+            InetAddress source = sources.get(random.nextInt(sources.size()));
+            byte[] sent = payload(random);
+            group.sendAndExpect(source, sent, HandshakeSteering.socketFor(sent), "datagram " + n);
         }
+    }
+
+    @Test
+    void withAPriorityLaneTheKernelSteersEveryDatagramWhereTheNaiveTwinSays() throws Exception {
+        HandshakeSteering.attach(group.data.fd().intValue());
+        group.join();
+        Random random = new Random(SEED + 1);
+        List<InetAddress> sources = sources();
+        for (int program = 0; program < 8; program++) {
+            List<InetAddress> lane = program == 0 ? List.of() : lane(random, sources, program == 1);
+            HandshakeSteering.attach(group.data.fd().intValue(), HandshakeSteering.program(lane));
+            for (int n = 0; n < 60; n++) {
+                InetAddress source = sources.get(random.nextInt(sources.size()));
+                byte[] sent = payload(random);
+                group.sendAndExpect(source, sent, HandshakeSteering.socketFor(sent, source, lane), "program " + program
+                        + " (" + lane.size() + " addresses), datagram " + n);
+            }
+        }
+    }
+
+    @Test
+    void theLaneRefusesMoreAddressesThanItHolds() throws Exception {
+        List<InetAddress> tooMany = new ArrayList<>();
+        for (int i = 0; i <= HandshakeSteering.MAX_PRIORITY_ADDRESSES; i++) {
+            tooMany.add(InetAddress.getByAddress(new byte[] {(byte) 198, 51, 100, (byte) i}));
+        }
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> HandshakeSteering.program(tooMany));
+        assertEquals("the priority lane holds at most 256 addresses, not 257", refused.getMessage());
     }
 
     @Test
     void beforeTheHandshakeSocketJoinsTheDataSocketGetsEverything() throws Exception {
-        EpollDatagramChannel data = bound(group.next(), 0, dataSocket);
-        HandshakeSteering.attach(data.fd().intValue());
-        try (java.nio.channels.DatagramChannel sender = java.nio.channels.DatagramChannel.open()) {
-            sender.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), data.localAddress().getPort()));
-            byte[] initiation = new byte[148];
-            initiation[0] = 1;
-            sender.write(ByteBuffer.wrap(initiation));
-            byte[] arrived = dataSocket.poll(5, TimeUnit.SECONDS);
-            assertNotNull(arrived, "an answer beyond the group falls back to the hash, i.e. the only socket");
-            assertEquals(true, Arrays.equals(initiation, arrived));
-        } finally {
-            data.close().syncUninterruptibly();
-        }
+        HandshakeSteering.attach(group.data.fd().intValue());
+        byte[] initiation = new byte[148];
+        initiation[0] = 1;
+        group.sendAndExpect(InetAddress.getByName("127.0.0.1"), initiation, HandshakeSteering.DATA_SOCKET,
+                "an answer beyond the group falls back to the hash, i.e. the only socket: an initiation");
     }
 
     @Test
     void aPortHeldByAReuseportGroupIsRefusedToTheNextGateway() {
-        EpollDatagramChannel data = bound(group.next(), 0, dataSocket);
-        int port = data.localAddress().getPort();
-        try {
-            java.net.BindException refused = org.junit.jupiter.api.Assertions.assertThrows(java.net.BindException.class,
-                    () -> UdpSockets.claim(port), "a second gateway would otherwise join the group");
-            assertEquals(true, refused.getMessage().startsWith("cannot listen on UDP port " + port + ": "),
-                    refused.getMessage());
-        } finally {
-            data.close().syncUninterruptibly();
-        }
+        int port = group.port();
+        java.net.BindException refused = assertThrows(java.net.BindException.class, () -> UdpSockets.claim(port),
+                "a second gateway would otherwise join the group");
+        assertEquals(true, refused.getMessage().startsWith("cannot listen on UDP port " + port + ": "),
+                refused.getMessage());
     }
 
     @Test
     void claimingPortZeroPicksAFreePort() throws Exception {
         int port = UdpSockets.claim(0);
         assertEquals(true, port > 0 && port < 65536, "port " + port);
+    }
+
+    @Test
+    void theTwinReadsTheFirstWordAndTheSource() throws Exception {
+        InetAddress peer = InetAddress.getByName("192.0.2.7");
+        InetAddress other = InetAddress.getByName("192.0.2.8");
+        assertEquals(HandshakeSteering.DATA_SOCKET, HandshakeSteering.socketFor(new byte[] {1, 0, 0, 0}, peer,
+                List.of(peer)));
+        assertEquals(HandshakeSteering.HANDSHAKE_SOCKET, HandshakeSteering.socketFor(new byte[] {1, 0, 0, 0}, other,
+                List.of(peer)));
+        assertEquals(HandshakeSteering.DATA_SOCKET, HandshakeSteering.socketFor(new byte[] {4, 0, 0, 0}, other,
+                List.of(peer)));
     }
 
     @Test

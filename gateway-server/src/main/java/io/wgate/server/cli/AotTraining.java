@@ -14,14 +14,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 
 /**
  * The training run of the launcher's AOT cache ({@code ./wgate}, JEP 483/514/515): walks a {@code wgate up} as far
  * as it goes without root, the network or the host's run directories, so that the classes it loads and links (and
  * the profiles of what it runs) are in the cache for the real start: key commands, the arguments and the config
- * file, the background parent's checks and command line, then the gateway's start without TUN and host network
- * ({@link StartRehearsal}). Everything it creates is in a temporary directory, removed at the end.
+ * file, the background parent's checks and command line, one log line (its timestamp's java.time classes), then
+ * the gateway's start without TUN and host network ({@link StartRehearsal}). Everything it creates is in a temporary directory, removed at the end.
  *
  * <p>{@code java -XX:AOTCacheOutput=wgate.aot -cp wgate.jar io.wgate.server.cli.AotTraining}
  */
@@ -63,6 +65,10 @@ public final class AotTraining {
         Daemon.checkCanStart(config.interfaceName(), runFiles);
         Daemon.command(arguments);
         Daemon.errorLines("wgate up: training\n");
+        LogRecord logged = new LogRecord(Level.INFO, "{0}: up, UDP port {1,number,#}"); // the gateway's log lines
+        logged.setParameters(new Object[] {config.interfaceName(), 51820});
+        logged.setLoggerName(AotTraining.class.getName());
+        sink.print(Logging.line(logged));
         HostLinks.system().exists(config.interfaceName()); // the gateway's first host command ('ip link show')
         return StartRehearsal.run(config, arguments.options(), Files.createDirectory(dir.resolve("uapi")));
     }

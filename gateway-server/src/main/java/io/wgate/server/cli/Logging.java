@@ -50,7 +50,7 @@ public final class Logging {
             root.removeHandler(handler);
         }
         ConsoleHandler handler = new ConsoleHandler();
-        handler.setFormatter(new OneLine());
+        handler.setFormatter(OneLine.INSTANCE);
         handler.setLevel(level);
         root.addHandler(handler);
         root.setLevel(level);
@@ -83,7 +83,32 @@ public final class Logging {
         };
     }
 
+    /** One record as the log shows it: {@code 2026-12-06T06:05:33.123Z INFO Gateway: wg0: up}. */
+    static String line(LogRecord r) {
+        return OneLine.INSTANCE.format(r);
+    }
+
     private static final class OneLine extends Formatter {
+        static final OneLine INSTANCE = new OneLine();
+
+        @Override
+        public String formatMessage(LogRecord r) {
+            Object[] params = r.getParameters();
+            if (r.getResourceBundle() == null && params != null && params.length > 0 && hasArgument(r.getMessage())) {
+                String plain = LogMessage.format(r.getMessage(), params);
+                if (plain != null) {
+                    return plain;
+                }
+            }
+            return super.formatMessage(r);
+        }
+
+        /** Where {@link Formatter#formatMessage} would use MessageFormat (else the message is shown as it is). */
+        private static boolean hasArgument(String message) {
+            return message != null && (message.contains("{0") || message.contains("{1") || message.contains("{2")
+                    || message.contains("{3"));
+        }
+
         @Override
         public String format(LogRecord r) {
             String logger = r.getLoggerName() == null ? "" : r.getLoggerName();

@@ -6,8 +6,8 @@ package io.wgate.server.cli;
  * a whole number without grouping ({@code 51820}), {@code ''} is one quote, and text between single quotes is
  * literal. No {@link java.text.NumberFormat} with its locale data is loaded: the gateway's first log line used to
  * pull in about 70 classes from the runtime image and the CLDR resource bundles (benchmarks/README.md,
- * "Footprint"). Any other form (or {@code {N,number,#}} with a fraction) is not plain: null, and the caller falls
- * back to MessageFormat. {@code {N}} writes numbers unformatted too, where MessageFormat groups them
+ * "Footprint"). Any other form, and a parameter with a fraction or a date (which MessageFormat rounds or formats),
+ * is not plain: null, and the caller falls back to MessageFormat. {@code {N}} writes numbers unformatted too, where MessageFormat groups them
  * ({@code 51,820}).
  */
 final class LogMessage {
@@ -44,13 +44,11 @@ final class LogMessage {
                 }
                 if (params == null || index >= params.length) {
                     out.append(pattern, i, end + 1); // as MessageFormat leaves a missing argument
-                } else if (!number) {
-                    out.append(params[index]);
-                } else if (params[index] instanceof Integer || params[index] instanceof Long
-                        || params[index] instanceof Short || params[index] instanceof Byte) {
+                } else if (whole(params[index]) || !number && !(params[index] instanceof Number)
+                        && !(params[index] instanceof java.util.Date)) {
                     out.append(params[index]);
                 } else {
-                    return null;
+                    return null; // a fraction or a date: MessageFormat's rounding and date format
                 }
                 i = end + 1;
             } else {
@@ -59,6 +57,10 @@ final class LogMessage {
             }
         }
         return out.toString();
+    }
+
+    private static boolean whole(Object param) {
+        return param instanceof Integer || param instanceof Long || param instanceof Short || param instanceof Byte;
     }
 
     /** The argument number written in {@code pattern[from, to)}: 0 to 99, else -1. */

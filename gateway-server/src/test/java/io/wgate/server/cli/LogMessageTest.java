@@ -4,11 +4,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.text.MessageFormat;
+import java.util.Locale;
+import java.util.Random;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 
+/** {@link LogMessage} against its naive twin, {@link MessageFormat}, and the forms it leaves to it. */
 class LogMessageTest {
+
+    /**
+     * Random patterns of text, quotes, quoted braces, {@code {N}} and {@code {N,number,#}}, with strings and numbers
+     * below 1000 (where MessageFormat does not group): the same text as MessageFormat's.
+     */
+    @Test
+    void randomPlainPatternsMatchMessageFormat() {
+        Random random = new Random(0x10_9e55a9eL);
+        String[] pieces = {"wg0", ": ", " up", "''", "'{0}'", "'quoted {1} text'", "{0}", "{1}", "{2}", "{1,number,#}",
+            "{2,number,#}", " peer(s)", "=", "\\"};
+        for (int n = 0; n < 2_000; n++) {
+            StringBuilder pattern = new StringBuilder();
+            for (int k = random.nextInt(8); k >= 0; k--) {
+                pattern.append(pieces[random.nextInt(pieces.length)]);
+            }
+            Object[] params = {"name" + random.nextInt(10), random.nextInt(1000), (long) random.nextInt(1000)};
+            String expected = new MessageFormat(pattern.toString(), Locale.ROOT).format(params);
+            assertEquals(expected, LogMessage.format(pattern.toString(), params), "pattern " + pattern);
+        }
+    }
 
     @Test
     void plainArgumentsAndQuotesAsMessageFormatWritesThem() {
@@ -24,6 +48,8 @@ class LogMessageTest {
     void otherFormsAreLeftToMessageFormat() {
         assertNull(LogMessage.format("{0,number,#} bytes", new Object[] {1.5}));
         assertNull(LogMessage.format("{0,number} bytes", new Object[] {1}));
+        assertNull(LogMessage.format("{0} s", new Object[] {0.1234567}), "MessageFormat rounds it to 0.123");
+        assertNull(LogMessage.format("at {0}", new Object[] {new java.util.Date(0)}));
         assertNull(LogMessage.format("open { brace", new Object[] {1}));
         LogRecord r = new LogRecord(Level.INFO, "{0,number,#} bytes to {1}");
         r.setParameters(new Object[] {1234567.0, "peer"});

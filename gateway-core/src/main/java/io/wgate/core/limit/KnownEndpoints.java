@@ -2,12 +2,10 @@ package io.wgate.core.limit;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The endpoints our peers have now (address and port), each counted once per peer that has it. Under load the
@@ -49,15 +47,13 @@ public final class KnownEndpoints {
      * (sorted by family, then by address bytes), so that the same set always gives the same list.
      */
     public List<InetAddress> addresses(int max) {
-        Set<InetAddress> distinct = new LinkedHashSet<>();
+        TreeSet<InetAddress> distinct = new TreeSet<>(KnownEndpoints::compare);
         for (InetSocketAddress endpoint : counts.keySet()) {
             if (endpoint.getAddress() != null) {
                 distinct.add(endpoint.getAddress());
             }
         }
-        List<InetAddress> sorted = new ArrayList<>(distinct);
-        sorted.sort(KnownEndpoints::compare);
-        return sorted.size() <= max ? sorted : List.copyOf(sorted.subList(0, max));
+        return distinct.stream().limit(max).toList();
     }
 
     private static int compare(InetAddress a, InetAddress b) {

@@ -256,11 +256,9 @@ final class DataPlane {
      * datagram only after this task, so the pipeline never meets a driver without an outbox. On the loop.
      */
     private DatagramChannel openAttachedUdp(int port, long mark) throws BindException {
-        boolean steer = steering();
-        DatagramChannel channel = UdpSockets.open(options.transport(), loop, driver, port, mark,
-                options.offloads().udpGro(), steer);
-        DatagramChannel handshakeChannel = steer
-                ? UdpSockets.openHandshakeSocket(loop, driver, channel, mark, options.offloads().udpGro()) : null;
+        SocketPair sockets = openSockets(port, mark);
+        DatagramChannel channel = sockets.data();
+        DatagramChannel handshakeChannel = sockets.handshake();
         handshakeUdp = handshakeChannel;
         if (handshakeChannel != null) {
             LOG.log(Level.INFO, "{0}: handshake messages wait in a UDP socket of their own on port {1,number,#}"
@@ -388,11 +386,9 @@ final class DataPlane {
     /** Moves to new sockets on {@code port}, bound before the old ones close. On the loop. */
     void rebind(int port) throws BindException {
         requireLoop();
-        boolean steer = steering();
-        DatagramChannel replacement = UdpSockets.open(options.transport(), loop, driver, port, fwMark,
-                options.offloads().udpGro(), steer);
-        DatagramChannel handshakeReplacement = steer
-                ? UdpSockets.openHandshakeSocket(loop, driver, replacement, fwMark, options.offloads().udpGro()) : null;
+        SocketPair sockets = openSockets(port, fwMark);
+        DatagramChannel replacement = sockets.data();
+        DatagramChannel handshakeReplacement = sockets.handshake();
         DatagramChannel old = udp;
         DatagramChannel oldHandshake = handshakeUdp;
         driver.outbox().useUdp(replacement, handshakeReplacement);
@@ -406,6 +402,23 @@ final class DataPlane {
             oldHandshake.close();
         }
         old.close();
+    }
+
+    /** The data socket and, with {@link #steering()}, the handshake socket in its group (else null). */
+    private record SocketPair(DatagramChannel data, DatagramChannel handshake) {
+    }
+
+    /**
+     * Binds the data socket on {@code port} and, when {@link #steering()}, the handshake socket beside it (null when
+     * the kernel refuses it, logged). On the loop.
+     */
+    private SocketPair openSockets(int port, long mark) throws BindException {
+        boolean steer = steering();
+        DatagramChannel data = UdpSockets.open(options.transport(), loop, driver, port, mark,
+                options.offloads().udpGro(), steer);
+        DatagramChannel handshake = steer
+                ? UdpSockets.openHandshakeSocket(loop, driver, data, mark, options.offloads().udpGro()) : null;
+        return new SocketPair(data, handshake);
     }
 
     /** Adds the kernel drops of sockets about to close to the retired counts. On the loop. */

@@ -22,6 +22,7 @@ final class HandshakeReadBudget extends ChannelInboundHandlerAdapter {
 
     static final long WINDOW_MILLIS = 100;
     static final int DATAGRAMS_PER_WINDOW = 820;
+    private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS);
 
     private final LongSupplier clockNanos;
     private final int budget;
@@ -44,8 +45,7 @@ final class HandshakeReadBudget extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         long now = clockNanos.getAsLong();
-        long window = TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS);
-        if (now - windowStartNanos >= window) {
+        if (now - windowStartNanos >= WINDOW_NANOS) {
             windowStartNanos = now;
             readInWindow = 0;
         }
@@ -54,7 +54,7 @@ final class HandshakeReadBudget extends ChannelInboundHandlerAdapter {
             paused = true;
             windowsCapped++;
             ctx.channel().config().setAutoRead(false);
-            long resumeInNanos = Math.max(0, windowStartNanos + window - now);
+            long resumeInNanos = Math.max(0, windowStartNanos + WINDOW_NANOS - now);
             ctx.executor().schedule(() -> resume(ctx), resumeInNanos, TimeUnit.NANOSECONDS);
         }
         ctx.fireChannelRead(msg);

@@ -14,8 +14,8 @@ import java.net.InetSocketAddress;
  * replay window, timers, routing) and {@link #clear clears} the job for reuse.
  *
  * <p>Threads: the fields are written by the owner before it publishes the job and read by the worker after it took
- * the job; the result is written by the worker before it publishes its progress and read by the owner after it saw
- * that progress. The queue's publication (a release store and an acquire load) orders both hand-overs; the job
+ * the job; the result is written by the worker before it marks the job done and read by the owner after it saw
+ * that mark. The queue's publication (a release store and an acquire load) orders both hand-overs; the job
  * itself has no synchronisation. A job never allocates.
  *
  * <p>Buffer: the job owns {@link #buffer()} from the engine's hand-over until {@link Engine#onCryptoDone}, which

@@ -32,8 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The crypto pipeline alone: the benchmark thread plays the engine's event loop (it frames 1420-byte packets on an
  * established session, submits the sealing, and completes the jobs in order) while {@code workers} threads seal
  * (0 = inline on the benchmark thread, the path without workers). One operation is one packet; a batch of
- * {@value #BATCH} is submitted per invocation and one batch stays in flight, so filling and sealing overlap as on the
- * gateway. Every datagram's counter is checked to be the next one: a reordering fails the run. Run with
+ * {@value #BATCH} is submitted per invocation and up to {@code ring} jobs stay in flight (the gateway's ring holds
+ * 1024: its loop reads while the workers seal, and waits only when the ring is full), so filling and sealing overlap
+ * as on the gateway. Every datagram's counter is checked to be the next one: a reordering fails the run. Run with
  * {@code -prof gc} for the bytes per packet (target 0).
  */
 @State(Scope.Thread)
@@ -47,9 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CryptoPipelineBenchmark {
 
     static final int BATCH = 64;
-    private static final int BUFFERS = 1024;
-    /** Upper bound of one wait of the owner (a wake-up normally ends it first). */
-    private static final long PARK_NANOS = 100_000;
+    /** Upper bound of one wait of the owner, a safety net only: a worker's wake-up ends it, as it ends epoll_wait. */
+    private static final long PARK_NANOS = 10_000_000;
 
     /** Checks that datagrams arrive with consecutive counters and releases them; allocates nothing. */
     static final class OrderCheckingOutbox implements Outbox {
@@ -79,6 +79,10 @@ public class CryptoPipelineBenchmark {
     @Param({"0", "1", "2", "4"})
     public int workers;
 
+    /** Jobs in flight at most (the gateway's {@code DataPlane} uses 1024). */
+    @Param({"1024"})
+    public int ring;
+
     private EnginePair pair;
     private Engine alice;
     private CryptoWorkers pool;
@@ -86,7 +90,7 @@ public class CryptoPipelineBenchmark {
     private volatile Thread owner;
     private final OrderCheckingOutbox out = new OrderCheckingOutbox();
     /** The packets' buffers, reused round robin (see {@link #sealBatch}); more than can be in flight at once. */
-    private final ByteBuf[] buffers = new ByteBuf[BUFFERS];
+    private ByteBuf[] buffers;
     private int nextBuffer;
     private byte[] packet;
     private long now;
@@ -100,13 +104,14 @@ public class CryptoPipelineBenchmark {
         pair.bob.takeTunnel().forEach(ByteBuf::release);
         alice = pair.alice.engine;
         now = pair.now();
-        for (int i = 0; i < BUFFERS; i++) {
+        buffers = new ByteBuf[2 * ring]; // a power of two above the jobs in flight and the next batch
+        for (int i = 0; i < buffers.length; i++) {
             buffers[i] = PooledByteBufAllocator.DEFAULT.directBuffer(Packets.HEADROOM + packet.length + Packets.TAILROOM);
         }
         if (workers > 0) {
             owner = Thread.currentThread(); // JMH runs a Scope.Thread setup on the benchmark thread
             // As on the gateway, a worker that finished jobs wakes the owner (there: Netty's loop wake-up).
-            pool = new CryptoWorkers(workers, 1024, AeadImplementation.OPENSSL::newInstance,
+            pool = new CryptoWorkers(workers, ring, AeadImplementation.OPENSSL::newInstance,
                     k -> "bench-crypto-" + k, k -> -1, task -> {
                         task.run();
                         LockSupport.unpark(owner);
@@ -129,25 +134,25 @@ public class CryptoPipelineBenchmark {
     }
 
     /**
-     * Frames and submits a batch, then completes all but the last batch. The harness reuses its buffers: each is
-     * retained before the engine takes it and is back to one reference once the outbox released the datagram, so
-     * what {@code -prof gc} counts is the pipeline's own allocation (Netty's recycler would otherwise show buffer
-     * wrappers while it learns how many buffers are in flight at once).
+     * Frames and submits a batch, then completes jobs until a batch fits in the ring again. The harness reuses its
+     * buffers: each is retained before the engine takes it and is back to one reference once the outbox released the
+     * datagram, so what {@code -prof gc} counts is the pipeline's own allocation (Netty's recycler would otherwise
+     * show buffer wrappers while it learns how many buffers are in flight at once).
      */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long sealBatch() {
         for (int i = 0; i < BATCH; i++) {
-            ByteBuf buf = buffers[nextBuffer++ & (BUFFERS - 1)];
+            ByteBuf buf = buffers[nextBuffer++ & (buffers.length - 1)];
             if (buf.refCnt() != 1) {
-                throw new IllegalStateException("a buffer is still in flight after " + BUFFERS + " packets");
+                throw new IllegalStateException("a buffer is still in flight after " + buffers.length + " packets");
             }
             buf.retain().setIndex(Packets.HEADROOM, Packets.HEADROOM).writeBytes(packet);
             alice.onTunnelPacket(now, buf, out);
         }
         if (pool != null) {
             pool.dispatch();
-            complete(BATCH);
+            complete(ring - BATCH);
         }
         return out.datagrams;
     }

@@ -4,7 +4,10 @@ import io.wgate.core.CryptoJob;
 import io.wgate.core.CryptoQueue;
 import io.wgate.core.session.Keypair;
 import io.wgate.crypto.ChaCha20Poly1305;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -22,31 +25,38 @@ import java.util.function.Supplier;
  * the order they came (wireguard-go's parallel encryption with sequential senders; the kernel's {@code queueing.c}).
  *
  * <p>Structure: a ring of {@code capacity} preallocated {@link CryptoJob}s indexed by a sequence number. The owner
- * fills jobs at the tail and {@link #dispatch publishes} the tail; job {@code s} belongs to worker
- * {@code (s / BLOCK) % N} (blocks of {@value #BLOCK} neighbouring jobs per worker, so the segments of one
- * super-packet share cache lines on one core). Each worker runs its jobs in sequence order and then publishes its
- * progress ("all my jobs below this sequence are done"); the owner takes the job at the head once the progress of
- * that job's worker has passed it ({@link #nextCompleted}). Nothing is allocated per job; a worker with nothing to
- * do spins briefly and then parks, and the owner unparks it when it publishes.
+ * fills jobs at the tail and {@link #dispatch publishes} the tail. A free worker takes the next range of published
+ * jobs, up to the end of a block of {@value #BLOCK} (so the segments of one super-packet stay on one core), by a
+ * compare-and-set of the shared {@code claimed} sequence; after each job it stamps the job's slot with the job's
+ * sequence ({@code done}). The owner takes the job at the head once its slot carries the head's sequence
+ * ({@link #nextCompleted}). Taking ranges instead of owning every N-th block means a worker that the scheduler
+ * preempts holds up at most its current range while the others go on with the rest of the ring (it matters when
+ * the owner and the workers outnumber the cores). Nothing is allocated per job; a worker with nothing to do spins
+ * briefly and then parks, and the owner unparks it when it publishes.
  *
  * <p>Threads: {@link #claim}, {@link #submit}, {@link #dispatch}, {@link #nextCompleted}, {@link #release},
  * {@link #retire} and {@link #awaitSpace} on the owner thread only (the engine's event loop: checked by the caller,
- * {@link EngineDriver}); {@link #close} from any thread once the owner stopped submitting. When progress is
- * published the {@code completions} executor is asked to run the {@code onCompleted} task (at most one request is
- * outstanding), which is how the owner learns that jobs are ready.
+ * {@link EngineDriver}); {@link #close} from any thread once the owner stopped submitting. A worker asks the
+ * {@code completions} executor to run the {@code onCompleted} task (at most one request is outstanding) when it runs
+ * out of work, and while it stays busy each time it has taken every job that was published when it last asked (about
+ * once per ring, so a saturated pipeline wakes its owner rarely); that is how the owner learns that jobs are ready.
  */
 public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
 
     /** Neighbouring jobs handled by one worker. */
     static final int BLOCK = 8;
-    private static final int BLOCK_SHIFT = 3;
     /** Spins of an idle worker before it parks (a few microseconds). */
     private static final int IDLE_SPINS = 256;
     /** Jobs submitted between two publications within one batch, so workers start before the batch ends. */
     private static final int PUBLISH_EVERY = 64;
+    private static final VarHandle DONE = MethodHandles.arrayElementVarHandle(long[].class);
     private static final long STARTUP_TIMEOUT_SECONDS = 10;
 
     private final CryptoJob[] ring;
+    /** For each slot, the sequence of the last job run in it (release store by a worker, acquire by the owner). */
+    private final long[] done;
+    /** Every job below it is taken by a worker; workers advance it a range at a time by compare-and-set. */
+    private final AtomicLong claimed = new AtomicLong();
     private final int mask;
     private final Worker[] workers;
     private final Executor completions;
@@ -88,6 +98,8 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         for (int i = 0; i < capacity; i++) {
             ring[i] = new CryptoJob();
         }
+        this.done = new long[capacity];
+        Arrays.fill(done, -1); // no sequence: nothing done yet
         this.mask = capacity - 1;
         this.completions = Objects.requireNonNull(completions, "completions");
         this.onCompleted = Objects.requireNonNull(onCompleted, "onCompleted");
@@ -169,8 +181,8 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         if (head == tail) {
             return null;
         }
-        Worker worker = workers[(int) ((head >>> BLOCK_SHIFT) % workers.length)];
-        return worker.progress.getAcquire() > head ? ring[(int) (head & mask)] : null;
+        int slot = (int) (head & mask);
+        return (long) DONE.getAcquire(done, slot) == head ? ring[slot] : null;
     }
 
     /** The head job was completed: its slot can be claimed again; keypairs retired before it are destroyed. */
@@ -241,7 +253,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
     }
 
     private void runCompletion() {
-        completionRequested.set(false);
+        completionRequested.getAndSet(false); // a read too: what the requesting worker stamped is visible after it
         onCompleted.run();
     }
 
@@ -284,14 +296,12 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
 
     // ================================================================ workers
 
-    /** One worker thread: its jobs in sequence order, then its progress, then the owner's completion request. */
+    /** One worker thread: takes ranges of published jobs, runs them, stamps them done, asks for completion. */
     private final class Worker implements Runnable {
         private final int number;
         private final Supplier<ChaCha20Poly1305> aeads;
         /** The CPU to pin to, or -1. */
         private final int cpu;
-        /** Every job of this worker below this sequence is done. Release store by the worker, acquire by the owner. */
-        final AtomicLong progress = new AtomicLong();
         volatile boolean parked;
         Thread thread;
 
@@ -313,35 +323,45 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
                 return;
             }
             startedWorkers.countDown();
-            int stride = workers.length;
-            long next = (long) number << BLOCK_SHIFT; // first job of this worker's first block
             try (ChaCha20Poly1305 aead = aeads.get()) {
                 int idle = 0;
+                boolean worked = false;
+                long runEnd = 0; // the tail published when this worker last asked for completion
                 while (!closed) {
                     long limit = published.getAcquire();
-                    if (next >= limit) {
+                    long first = claimed.get();
+                    if (first >= limit) {
+                        if (worked) { // out of work: the owner learns at once what this worker finished
+                            worked = false;
+                            requestCompletion();
+                        }
                         if (++idle < IDLE_SPINS) {
                             Thread.onSpinWait();
                             continue;
                         }
                         idle = 0;
                         parked = true;
-                        if (published.getAcquire() <= next && !closed) {
+                        if (published.getAcquire() <= claimed.get() && !closed) {
                             LockSupport.park(this);
                         }
                         parked = false;
                         continue;
                     }
-                    idle = 0;
-                    while (next < limit) {
-                        ring[(int) (next & mask)].run(aead);
-                        next++;
-                        if ((next & (BLOCK - 1)) == 0) {
-                            next += (long) (stride - 1) << BLOCK_SHIFT; // skip the other workers' blocks
-                        }
+                    long end = Math.min((first | (BLOCK - 1)) + 1, limit); // to the end of the block at most
+                    if (!claimed.compareAndSet(first, end)) {
+                        continue; // another worker took it
                     }
-                    progress.setRelease(limit);
-                    requestCompletion();
+                    idle = 0;
+                    worked = true;
+                    for (long s = first; s < end; s++) {
+                        int slot = (int) (s & mask);
+                        ring[slot].run(aead);
+                        DONE.setRelease(done, slot, s);
+                    }
+                    if (end >= runEnd) { // everything published when it last asked is taken: ask again
+                        runEnd = limit;
+                        requestCompletion();
+                    }
                 }
             }
         }

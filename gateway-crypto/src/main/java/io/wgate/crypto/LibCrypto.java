@@ -25,6 +25,12 @@ import java.lang.invoke.MethodHandle;
  * int EVP_CIPHER_CTX_ctrl(EVP_CIPHER_CTX *ctx, int type, int arg, void *ptr);
  * </pre>
  *
+ * <p>{@link #EVP_CIPHER_UPDATE_AT} and {@link #EVP_CIPHER_CTX_CTRL_AT} bind the same two functions with the data and
+ * tag pointers as 64-bit integers: a direct buffer's address then goes to OpenSSL without a {@code MemorySegment}
+ * made for it on every packet (which escape analysis removes only when it inlines the whole call, so some runs
+ * allocated 80 bytes per packet). On the 64-bit ABIs the JDK's linker supports (System V x86-64, AArch64, and the
+ * others Linux runs on) a pointer argument and a 64-bit integer argument are passed in the same register.
+ *
  * <p>Binding native code uses restricted FFM methods; the application enables them with
  * {@code --enable-native-access=ALL-UNNAMED} (or the {@code Enable-Native-Access} manifest entry).
  */
@@ -54,6 +60,10 @@ final class LibCrypto {
     static final MethodHandle EVP_CIPHER_UPDATE;
     static final MethodHandle EVP_CIPHER_FINAL_EX;
     static final MethodHandle EVP_CIPHER_CTX_CTRL;
+    /** {@code EVP_CipherUpdate} with {@code out} and {@code in} as addresses ({@code long}). */
+    static final MethodHandle EVP_CIPHER_UPDATE_AT;
+    /** {@code EVP_CIPHER_CTX_ctrl} with {@code ptr} as an address ({@code long}). */
+    static final MethodHandle EVP_CIPHER_CTX_CTRL_AT;
     static final MethodHandle ERR_GET_ERROR;
     static final MethodHandle ERR_ERROR_STRING_N;
     static final MethodHandle ERR_CLEAR_ERROR;
@@ -80,6 +90,8 @@ final class LibCrypto {
         EVP_CIPHER_UPDATE = b == null ? null : b.cipherUpdate();
         EVP_CIPHER_FINAL_EX = b == null ? null : b.cipherFinal();
         EVP_CIPHER_CTX_CTRL = b == null ? null : b.ctxCtrl();
+        EVP_CIPHER_UPDATE_AT = b == null ? null : b.cipherUpdateAt();
+        EVP_CIPHER_CTX_CTRL_AT = b == null ? null : b.ctxCtrlAt();
         ERR_GET_ERROR = b == null ? null : b.errGetError();
         ERR_ERROR_STRING_N = b == null ? null : b.errErrorStringN();
         ERR_CLEAR_ERROR = b == null ? null : b.errClearError();
@@ -100,8 +112,9 @@ final class LibCrypto {
     /** The bound method handles of one library. */
     record Bindings(MethodHandle openSslVersion, MethodHandle chacha20Poly1305, MethodHandle ctxNew,
                     MethodHandle ctxFree, MethodHandle cipherInit, MethodHandle cipherUpdate,
-                    MethodHandle cipherFinal, MethodHandle ctxCtrl, MethodHandle errGetError,
-                    MethodHandle errErrorStringN, MethodHandle errClearError) {
+                    MethodHandle cipherFinal, MethodHandle ctxCtrl, MethodHandle cipherUpdateAt,
+                    MethodHandle ctxCtrlAt, MethodHandle errGetError, MethodHandle errErrorStringN,
+                    MethodHandle errClearError) {
 
         /** Calls {@code OpenSSL_version(OPENSSL_VERSION)}. */
         String version() throws LinkFailure {
@@ -148,6 +161,10 @@ final class LibCrypto {
                         FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), critical),
                 handle(lookup, libraryName, "EVP_CIPHER_CTX_ctrl",
                         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), critical),
+                handle(lookup, libraryName, "EVP_CipherUpdate",
+                        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT), critical),
+                handle(lookup, libraryName, "EVP_CIPHER_CTX_ctrl",
+                        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG), critical),
                 handle(lookup, libraryName, "ERR_get_error", FunctionDescriptor.of(JAVA_LONG)),
                 handle(lookup, libraryName, "ERR_error_string_n",
                         FunctionDescriptor.ofVoid(JAVA_LONG, ADDRESS, JAVA_LONG)),

@@ -2,9 +2,11 @@ package io.wgate.crypto;
 
 import static io.wgate.crypto.LibCrypto.ERR_CLEAR_ERROR;
 import static io.wgate.crypto.LibCrypto.EVP_CIPHER_CTX_CTRL;
+import static io.wgate.crypto.LibCrypto.EVP_CIPHER_CTX_CTRL_AT;
 import static io.wgate.crypto.LibCrypto.EVP_CIPHER_FINAL_EX;
 import static io.wgate.crypto.LibCrypto.EVP_CIPHER_INIT_EX;
 import static io.wgate.crypto.LibCrypto.EVP_CIPHER_UPDATE;
+import static io.wgate.crypto.LibCrypto.EVP_CIPHER_UPDATE_AT;
 import static java.lang.foreign.MemorySegment.NULL;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -21,9 +23,9 @@ import java.util.Arrays;
 /**
  * ChaCha20-Poly1305 through OpenSSL libcrypto's EVP interface, called with the FFM API.
  *
- * <p>Zero-copy: direct buffers are passed by address, heap buffers as heap segments (the per-packet
- * functions are bound {@code critical} with heap access). Buffers with several components are
- * processed through a copy. Each instance owns one encrypting and one decrypting
+ * <p>Zero-copy: direct buffers are passed by address (a {@code long}, no segment made per call), heap buffers as
+ * heap segments (the per-packet functions are bound {@code critical} with heap access). Buffers with several
+ * components are processed through a copy. Each instance owns one encrypting and one decrypting
  * {@code EVP_CIPHER_CTX}, created once, plus native scratch for key, IV and out-lengths, so the
  * counter form allocates nothing per call. The contexts keep the last key until the next call or
  * {@link #close()} ({@code EVP_CIPHER_CTX_free} cleanses them).
@@ -182,18 +184,17 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
                             boolean encrypt) {
         if (buf.hasMemoryAddress()) {
             long address = buf.memoryAddress() + offset;
-            return crypt(ctx, key, ad, MemorySegment.ofAddress(address),
-                    MemorySegment.ofAddress(address + dataLength), dataLength, encrypt);
+            return crypt(ctx, key, ad, null, address, null, address + dataLength, dataLength, encrypt);
         }
         if (buf.hasArray()) {
             MemorySegment array = MemorySegment.ofArray(buf.array());
             long at = (long) buf.arrayOffset() + offset;
-            return crypt(ctx, key, ad, array.asSlice(at, dataLength), array.asSlice(at + dataLength, TAG_LENGTH),
+            return crypt(ctx, key, ad, array.asSlice(at, dataLength), 0, array.asSlice(at + dataLength, TAG_LENGTH), 0,
                     dataLength, encrypt);
         }
         if (buf.nioBufferCount() == 1) {
             MemorySegment region = MemorySegment.ofBuffer(buf.nioBuffer(offset, dataLength + TAG_LENGTH));
-            return crypt(ctx, key, ad, region.asSlice(0, dataLength), region.asSlice(dataLength, TAG_LENGTH),
+            return crypt(ctx, key, ad, region.asSlice(0, dataLength), 0, region.asSlice(dataLength, TAG_LENGTH), 0,
                     dataLength, encrypt);
         }
         return processCopy(ctx, key, ad, buf, offset, dataLength, encrypt);
@@ -207,7 +208,7 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
         buf.getBytes(offset, copy, 0, encrypt ? dataLength : total);
         MemorySegment array = MemorySegment.ofArray(copy);
         try {
-            boolean ok = crypt(ctx, key, ad, array.asSlice(0, dataLength), array.asSlice(dataLength, TAG_LENGTH),
+            boolean ok = crypt(ctx, key, ad, array.asSlice(0, dataLength), 0, array.asSlice(dataLength, TAG_LENGTH), 0,
                     dataLength, encrypt);
             buf.setBytes(offset, copy, 0, encrypt ? total : dataLength);
             return ok;
@@ -218,10 +219,11 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
 
     /**
      * One AEAD operation: re-initialise {@code ctx} with the IV and {@code key} (NULL: the key it has), feed AD,
-     * transform {@code data} in place, finish, and get (seal) or check (open) the tag at {@code tag}.
+     * transform {@code data} in place, finish, and get (seal) or check (open) the tag at {@code tag}. A null
+     * {@code data} or {@code tag} segment means native memory at {@code dataAddress} or {@code tagAddress}.
      */
-    private boolean crypt(MemorySegment ctx, MemorySegment key, byte[] ad, MemorySegment data, MemorySegment tag,
-                          int dataLength, boolean encrypt) {
+    private boolean crypt(MemorySegment ctx, MemorySegment key, byte[] ad, MemorySegment data, long dataAddress,
+                          MemorySegment tag, long tagAddress, int dataLength, boolean encrypt) {
         try {
             check((int) EVP_CIPHER_INIT_EX.invokeExact(ctx, NULL, NULL, key, ivSegment, encrypt ? 1 : 0),
                     "EVP_CipherInit_ex");
@@ -230,11 +232,14 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
                         "EVP_CipherUpdate(AD)");
             }
             if (!encrypt) {
-                check((int) EVP_CIPHER_CTX_CTRL.invokeExact(ctx, LibCrypto.EVP_CTRL_AEAD_SET_TAG, TAG_LENGTH, tag),
+                check(tagControl(ctx, LibCrypto.EVP_CTRL_AEAD_SET_TAG, tag, tagAddress),
                         "EVP_CIPHER_CTX_ctrl(SET_TAG)");
             }
             if (dataLength > 0) {
-                check((int) EVP_CIPHER_UPDATE.invokeExact(ctx, data, outLength, data, dataLength), "EVP_CipherUpdate");
+                check(data == null
+                        ? (int) EVP_CIPHER_UPDATE_AT.invokeExact(ctx, dataAddress, outLength, dataAddress, dataLength)
+                        : (int) EVP_CIPHER_UPDATE.invokeExact(ctx, data, outLength, data, dataLength),
+                        "EVP_CipherUpdate");
                 int written = outLength.get(JAVA_INT, 0);
                 if (written != dataLength) {
                     throw new IllegalStateException("EVP_CipherUpdate wrote " + written + " of " + dataLength + " bytes");
@@ -249,14 +254,20 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
                 return true;
             }
             check(finished, "EVP_CipherFinal_ex");
-            check((int) EVP_CIPHER_CTX_CTRL.invokeExact(ctx, LibCrypto.EVP_CTRL_AEAD_GET_TAG, TAG_LENGTH, tag),
-                    "EVP_CIPHER_CTX_ctrl(GET_TAG)");
+            check(tagControl(ctx, LibCrypto.EVP_CTRL_AEAD_GET_TAG, tag, tagAddress), "EVP_CIPHER_CTX_ctrl(GET_TAG)");
             return true;
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("OpenSSL call failed", t);
         }
+    }
+
+    /** Sets or gets the tag at {@code tag}, or at native {@code tagAddress} when {@code tag} is null. */
+    private static int tagControl(MemorySegment ctx, int type, MemorySegment tag, long tagAddress) throws Throwable {
+        return tag == null
+                ? (int) EVP_CIPHER_CTX_CTRL_AT.invokeExact(ctx, type, TAG_LENGTH, tagAddress)
+                : (int) EVP_CIPHER_CTX_CTRL.invokeExact(ctx, type, TAG_LENGTH, tag);
     }
 
     private void setLoaded(boolean encrypt, byte[] key) {

@@ -63,7 +63,11 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
     private final Runnable onCompleted;
     private final Runnable completionTask = this::runCompletion;
     private final AtomicBoolean completionRequested = new AtomicBoolean();
-    /** The tail as the workers see it: every job below it is filled. Release store, acquire loads. */
+    /**
+     * The tail as the workers see it: every job below it is filled. A volatile store by {@link #dispatch} and a
+     * volatile load by a worker about to park, each followed or preceded by the {@code parked} flag, so that one of
+     * them always sees the other (no lost wake-up); acquire loads elsewhere.
+     */
     private final AtomicLong published = new AtomicLong();
     /** Keypairs waiting for the jobs before them to complete, with the tail at their retirement. Owner only. */
     private final ArrayDeque<Keypair> retired = new ArrayDeque<>();
@@ -165,7 +169,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         if (published.getPlain() == tail) {
             return;
         }
-        published.setRelease(tail);
+        published.set(tail); // volatile: the parked flags read below cannot be read before this store is visible
         for (Worker worker : workers) {
             if (worker.parked) {
                 LockSupport.unpark(worker.thread);
@@ -341,7 +345,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
                         }
                         idle = 0;
                         parked = true;
-                        if (published.getAcquire() <= claimed.get() && !closed) {
+                        if (published.get() <= claimed.get() && !closed) { // volatile, after the parked flag
                             LockSupport.park(this);
                         }
                         parked = false;

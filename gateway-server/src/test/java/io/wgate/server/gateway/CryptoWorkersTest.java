@@ -16,6 +16,7 @@ import io.wgate.core.testkit.EnginePair;
 import io.wgate.core.testkit.Packets;
 import io.wgate.crypto.AeadImplementation;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -134,6 +135,31 @@ class CryptoWorkersTest {
             completeAll(pair, pool);
             assertTrue(requests.get() >= 1);
             pair.alice.outbox.takeDatagrams().forEach(d -> d.content().release());
+        }
+    }
+
+    @Test
+    void parkedWorkersWakeForEachLoneJobAndAskTheOwnerToCompleteIt() throws Exception {
+        Semaphore requests = new Semaphore(0);
+        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(3, 64, requests::release)) {
+            pair.alice.engine.setCryptoQueue(pool);
+            for (int round = 0; round < 300; round++) {
+                Thread.sleep(1); // long enough for every worker to stop spinning and park
+                requests.drainPermits();
+                send(pair, 1);
+                pool.dispatch();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                CryptoJob job = null;
+                while (job == null) { // a late request of the round before may come first: wait for the next
+                    assertTrue(requests.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS),
+                            "round " + round + ": no completion request after the job was done");
+                    job = pool.nextCompleted();
+                }
+                pair.alice.engine.onCryptoDone(pair.now(), job, pair.alice.outbox);
+                pool.release(job);
+            }
+            assertEquals(300, pair.alice.outbox.takeDatagrams().stream().peek(d -> d.content().release()).toList()
+                    .size());
         }
     }
 

@@ -28,8 +28,9 @@ import java.lang.invoke.MethodHandle;
  * <p>{@link #EVP_CIPHER_UPDATE_AT} and {@link #EVP_CIPHER_CTX_CTRL_AT} bind the same two functions with the data and
  * tag pointers as 64-bit integers: a direct buffer's address then goes to OpenSSL without a {@code MemorySegment}
  * made for it on every packet (which escape analysis removes only when it inlines the whole call, so some runs
- * allocated 80 bytes per packet). On the 64-bit ABIs the JDK's linker supports (System V x86-64, AArch64, and the
- * others Linux runs on) a pointer argument and a 64-bit integer argument are passed in the same register.
+ * allocated 80 bytes per packet). On 64-bit Linux (System V x86-64, AArch64) a pointer argument and a 64-bit integer
+ * argument travel in the same register; on a JVM with narrower addresses {@link #bind} refuses to bind, and the JDK
+ * cipher is used instead.
  *
  * <p>Binding native code uses restricted FFM methods; the application enables them with
  * {@code --enable-native-access=ALL-UNNAMED} (or the {@code Enable-Native-Access} manifest entry).
@@ -146,6 +147,10 @@ final class LibCrypto {
         } catch (IllegalCallerException e) {
             throw new LinkFailure("native access to " + libraryName
                     + " is not enabled (run with --enable-native-access=ALL-UNNAMED): " + e.getMessage(), e);
+        }
+        if (ADDRESS.byteSize() != Long.BYTES) { // the *_AT bindings pass pointers as 64-bit integers
+            throw new LinkFailure("OpenSSL is bound on 64-bit JVMs only (addresses here are " + ADDRESS.byteSize()
+                    + " bytes)", null);
         }
         Linker.Option critical = Linker.Option.critical(true);
         return new Bindings(

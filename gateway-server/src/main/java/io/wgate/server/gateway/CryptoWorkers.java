@@ -26,9 +26,10 @@ import java.util.function.Supplier;
  *
  * <p>Structure: a ring of {@code capacity} preallocated {@link CryptoJob}s indexed by a sequence number. The owner
  * fills jobs at the tail and {@link #dispatch publishes} the tail. A free worker takes the next range of published
- * jobs, up to the end of a block of {@value #BLOCK} (so the segments of one super-packet stay on one core), by a
- * compare-and-set of the shared {@code claimed} sequence; after each job it stamps the job's slot with the job's
- * sequence ({@code done}). The owner takes the job at the head once its slot carries the head's sequence
+ * jobs, up to the end of a block of {@value #BLOCK} (so neighbouring segments of one super-packet mostly stay on one
+ * core; when a publication ends inside a block, the rest of it may go to another worker), by a compare-and-set of
+ * the shared {@code claimed} sequence; after each job it stamps the job's slot with the job's sequence
+ * ({@code done}). The owner takes the job at the head once its slot carries the head's sequence
  * ({@link #nextCompleted}). Taking ranges instead of owning every N-th block means a worker that the scheduler
  * preempts holds up at most its current range while the others go on with the rest of the ring (it matters when
  * the owner and the workers outnumber the cores). Nothing is allocated per job; a worker with nothing to do spins
@@ -38,12 +39,13 @@ import java.util.function.Supplier;
  * {@link #retire} and {@link #awaitSpace} on the owner thread only (the engine's event loop: checked by the caller,
  * {@link EngineDriver}); {@link #close} from any thread once the owner stopped submitting. A worker asks the
  * {@code completions} executor to run the {@code onCompleted} task (at most one request is outstanding) when it runs
- * out of work, and while it stays busy each time it has taken every job that was published when it last asked (about
- * once per ring, so a saturated pipeline wakes its owner rarely); that is how the owner learns that jobs are ready.
+ * out of work, and while it stays busy each time it has taken every job that was published when it last asked (in
+ * a saturated pipeline, whose workers lag about a ring behind the owner, once per ring's worth of jobs: the owner
+ * is woken rarely); that is how the owner learns that jobs are ready.
  */
 public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
 
-    /** Neighbouring jobs handled by one worker. */
+    /** The most neighbouring jobs one worker takes at once (a range never crosses a multiple of it). */
     static final int BLOCK = 8;
     /** Spins of an idle worker before it parks (a few microseconds). */
     private static final int IDLE_SPINS = 256;
@@ -364,6 +366,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
                     }
                     if (end >= runEnd) { // everything published when it last asked is taken: ask again
                         runEnd = limit;
+                        worked = false; // this request covers the range, running out of work need not ask again
                         requestCompletion();
                     }
                 }

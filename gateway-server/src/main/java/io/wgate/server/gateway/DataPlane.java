@@ -190,6 +190,14 @@ final class DataPlane {
 
     /** Opens the TUN device {@link #name} and registers its channel (with io_uring, on an epoll loop of its own). */
     void openTun() throws Exception {
+        attachTun(() -> new TunChannel(TunDevice.open(name, tunOptions(options.offloads()))));
+    }
+
+    /**
+     * Opens the TUN channel with {@code open} and registers it, its undo on the teardown: {@link #openTun()} with
+     * the device, and the start rehearsal with a {@link io.wgate.tun.SeqPacketPair} in place of one.
+     */
+    void attachTun(Callable<TunChannel> open) throws Exception {
         EventLoop tunLoop = loop;
         if (options.transport() != TransportKind.EPOLL) {
             MultiThreadIoEventLoopGroup tunGroup = TransportKind.EPOLL.newGroup(1, threads("wgate-" + name + "-tun"));
@@ -198,7 +206,7 @@ final class DataPlane {
             tunLoop = tunGroup.next();
         }
         Offloads offloads = options.offloads();
-        TunChannel channel = new TunChannel(TunDevice.open(name, tunOptions(offloads)));
+        TunChannel channel = open.call();
         tun = channel;
         teardown.push("close the TUN device", () -> channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
         channel.config().setAllocator(PooledByteBufAllocator.DEFAULT); // slices recycled per thread: no garbage

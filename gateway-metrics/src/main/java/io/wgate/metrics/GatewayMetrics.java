@@ -1,5 +1,7 @@
 package io.wgate.metrics;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -10,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.netty.util.internal.PlatformDependent;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,6 +35,9 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     private final GatewaySource source;
+    /** Exposed as {@code wgate_netty_direct_memory_bytes}, when Netty keeps the count (no Cleaner). */
+    static final String NETTY_DIRECT_MEMORY = "wgate.netty.direct.memory";
+
     private final MetricsOptions options;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ExpositionFormats formats = ExpositionFormats.init();
@@ -48,6 +54,14 @@ public final class GatewayMetrics implements AutoCloseable {
         registry.getPrometheusRegistry().register(new PeerCollector(source, this::latest, options, version,
                 new LoopCpu(source::loopThreads, LoopCpu.threadMxBean(), System::nanoTime)));
         new JvmMemoryMetrics().bindTo(registry);
+        if (PlatformDependent.usedDirectMemory() >= 0) {
+            // Netty counts its direct buffers itself when it makes them without the JDK's Cleaner (deploy/jvm.options):
+            // they are then missing from jvm_buffer_memory_used_bytes{id="direct"}.
+            Gauge.builder(NETTY_DIRECT_MEMORY, PlatformDependent::usedDirectMemory).baseUnit(BaseUnits.BYTES)
+                    .description("Direct memory held by Netty's buffers (packet pools), by Netty's own count; not in"
+                            + " jvm_buffer_memory_used_bytes")
+                    .register(registry);
+        }
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);

@@ -67,6 +67,14 @@ class GatewayMetricsTest {
         assertEquals(1, value(text, "wgate_offload_info", "offload=\"udp-gso\""));
         assertTrue(value(text, "wgate_event_loop_cpu_seconds_total", "loop=\"engine\"") > 0);
         assertTrue(text.contains("jvm_memory_used_bytes{"), "Micrometer's JVM binders");
+        // The tests run Netty as deploy/jvm.options does, without the Cleaner (pom.xml test.jvm.args): Netty counts.
+        assertTrue(io.netty.util.internal.PlatformDependent.useDirectBufferNoCleaner());
+        io.netty.buffer.ByteBuf direct = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(1 << 20);
+        try {
+            assertTrue(value(Expositions.scrape(metrics), "wgate_netty_direct_memory_bytes") >= 1 << 20);
+        } finally {
+            direct.release();
+        }
         assertTrue(text.contains("jvm_gc_"), "GC metrics");
     }
 

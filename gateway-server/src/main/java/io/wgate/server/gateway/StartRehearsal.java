@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.stream.Collectors;
 
 /**
  * The gateway's start and first packet as far as they go without privileges, run by the training of the launcher's
@@ -26,9 +27,10 @@ import java.util.HexFormat;
  * links, are in the cache: an idle gateway then loads next to nothing from the jar (each class loaded at run time
  * costs more memory than an archived one; benchmarks/README.md, "Footprint").
  *
- * <p>Two gateways, A and B, each with its AEAD, engine, event loop and workers, a UDP socket on a free loopback
- * port and a {@link SeqPacketPair} in place of its TUN device (with the vnet header and offloads a real start asks
- * for): a {@code set} on A's UAPI socket points A at B, then one IPv4 packet written
+ * <p>Two gateways, A and B, each with its AEAD, engine, event loop and workers, a UDP socket on a free port (bound as
+ * a real gateway binds, on every address; the traffic is loopback's) and a {@link SeqPacketPair} in place of its TUN
+ * device (with the vnet header and offloads a real start asks for): a {@code set} on A's UAPI socket points A at B
+ * (endpoint and persistent keepalive), then one IPv4 packet written
  * to A's TUN goes through the handshake, A's encryption and B's decryption and must come out of B's TUN; then a
  * {@code get} on A's UAPI socket and both teardowns. No TUN device, no host network change, no traffic beyond
  * loopback.
@@ -75,7 +77,7 @@ public final class StartRehearsal {
                 teardownA.push("close the UAPI socket", uapi);
                 String set = request(uapi.socketPath(), "set=1\npublic_key="
                         + HexFormat.of().formatHex(a.peers().getFirst().publicKey().bytes()) + "\nendpoint=127.0.0.1:"
-                        + planeB.listenPort() + "\n\n");
+                        + planeB.listenPort() + "\npersistent_keepalive_interval=25\n\n");
                 if (!set.equals("errno=0\n\n")) {
                     throw new IOException("the rehearsal's UAPI set answered " + set.strip());
                 }
@@ -84,7 +86,12 @@ public final class StartRehearsal {
                 byte[] out = tunB.receivePacket(packetTimeout);
                 if (!Arrays.equals(out, packet)) {
                     throw new IOException("the rehearsal's packet did not come out of B's TUN within "
-                            + packetTimeout + (out == null ? "" : " (" + out.length + " other bytes did)"));
+                            + packetTimeout + (out == null ? "" : " (" + out.length + " other bytes did)")
+                            + "; A's peer: "
+                            + request(uapi.socketPath(), "get=1\n\n").lines()
+                                    .filter(line -> line.startsWith("last_handshake_time_sec=")
+                                            || line.startsWith("tx_bytes=") || line.startsWith("rx_bytes="))
+                                    .collect(Collectors.joining(", ")));
                 }
                 return request(uapi.socketPath(), "get=1\n\n");
             } finally { // the channels close their ends of the pairs before the pairs close the rest
@@ -94,7 +101,7 @@ public final class StartRehearsal {
         }
     }
 
-    /** One gateway's data plane, started with {@code tun} in place of the device, on a free loopback port. */
+    /** One gateway's data plane, started with {@code tun} in place of the device, on a free port. */
     private static DataPlane start(WgQuickConfig config, GatewayOptions options, SeqPacketPair tun, Teardown teardown)
             throws Exception {
         DataPlane plane = new DataPlane(config.interfaceName(), options, teardown);

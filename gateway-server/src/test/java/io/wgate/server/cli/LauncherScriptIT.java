@@ -167,7 +167,9 @@ class LauncherScriptIT {
         CommandResult defaults = run(List.of(launcher().toString(), "--version"), environment, "");
         assertEquals(0, defaults.exitCode(), defaults.stderr());
         assertTrue(defaults.stdout().contains("-XX:MaxHeapSize=268435456"), defaults.stdout());
-        assertTrue(defaults.stdout().contains("-XX:MaxDirectMemorySize=268435456"), defaults.stdout());
+        // the JDK's own direct buffers; Netty's pools have a cap of their own (-Dio.netty.maxDirectMemory)
+        assertTrue(defaults.stdout().contains("-XX:MaxDirectMemorySize=67108864"), defaults.stdout());
+        assertTrue(defaults.stdout().contains("-XX:NewSize=1048576"), defaults.stdout());
         assertTrue(defaults.stdout().contains("-XX:+ExitOnOutOfMemoryError"), defaults.stdout());
         // the appliance sizing of deploy/jvm.options: serial GC, small stacks, bounded metaspace and code cache
         assertTrue(defaults.stdout().contains("-XX:+UseSerialGC"), defaults.stdout());

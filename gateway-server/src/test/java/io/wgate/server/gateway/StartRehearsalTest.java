@@ -38,6 +38,7 @@ class StartRehearsalTest {
 
         assertTrue(answer.endsWith("errno=0\n\n"), answer);
         assertTrue(answer.contains("\nendpoint=127.0.0.1:"), answer); // the UAPI set's, not the configuration's
+        assertTrue(answer.contains("\npersistent_keepalive_interval=25\n"), answer);
         assertTrue(counter(answer, "last_handshake_time_sec") > 0, answer);
         assertTrue(counter(answer, "tx_bytes") >= 148 + 32 + 48, answer); // initiation, the packet, sealed
         assertTrue(counter(answer, "rx_bytes") >= 92, answer); // B's response
@@ -51,6 +52,9 @@ class StartRehearsalTest {
                 dir, Duration.ofSeconds(1)));
 
         assertTrue(e.getMessage().contains("did not come out of B's TUN"), e.getMessage());
+        Matcher handshake = Pattern.compile("last_handshake_time_sec=(\\d+)").matcher(e.getMessage());
+        assertTrue(handshake.find() && Long.parseLong(handshake.group(1)) > 0,
+                "the handshake was done and the packet sent, B dropped it: " + e.getMessage());
     }
 
     @Test

@@ -11,8 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.netty.util.internal.PlatformDependent;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,15 +29,14 @@ import java.util.concurrent.CompletableFuture;
  * {@link #write} on the metrics loop. Nothing here touches the packet path.
  */
 public final class GatewayMetrics implements AutoCloseable {
+    /** Exposed as {@code wgate_netty_direct_memory_bytes}, when Netty keeps the count (no Cleaner). */
+    static final String NETTY_DIRECT_MEMORY = "wgate.netty.direct.memory";
 
     /** What a scrape writes: the body and its {@code Content-Type}. */
     public record Exposition(String contentType, byte[] body) {
     }
 
     private final GatewaySource source;
-    /** Exposed as {@code wgate_netty_direct_memory_bytes}, when Netty keeps the count (no Cleaner). */
-    static final String NETTY_DIRECT_MEMORY = "wgate.netty.direct.memory";
-
     private final MetricsOptions options;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ExpositionFormats formats = ExpositionFormats.init();

@@ -7,6 +7,7 @@ import io.wgate.server.net.HostLinks;
 import io.wgate.server.net.LinkPlan;
 import io.wgate.server.net.LinkSetup;
 import io.wgate.server.net.NetStateStore;
+import io.wgate.server.uapi.DeviceStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,9 +67,9 @@ public final class AotTraining {
         Logging.configure("error");
         Path dir = Files.createTempDirectory("wgate-aot-");
         try {
-            String answer = rehearse(dir);
-            if (!answer.contains("errno=0")) {
-                throw new IllegalStateException("the rehearsal's UAPI get answered " + answer);
+            DeviceStatus device = rehearse(dir); // a UAPI error, or a packet that did not cross, has thrown
+            if (device.peers().size() != 1 || !device.peers().getFirst().hasHandshake()) {
+                throw new IllegalStateException("the rehearsal's UAPI get reported no handshake with the peer");
             }
             for (String name : REAL_START_CLASSES) {
                 try {
@@ -86,8 +87,8 @@ public final class AotTraining {
         System.exit(0);
     }
 
-    /** One rehearsal in {@code dir}; the UAPI get's answer. */
-    static String rehearse(Path dir) throws Exception {
+    /** One rehearsal in {@code dir}; the device as the UAPI get reported it. */
+    static DeviceStatus rehearse(Path dir) throws Exception {
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         String privateKey = key("genkey", "");
         String peerPrivateKey = key("genkey", "");

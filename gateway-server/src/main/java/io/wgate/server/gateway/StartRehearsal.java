@@ -2,24 +2,23 @@ package io.wgate.server.gateway;
 
 import io.wgate.core.Engine;
 import io.wgate.server.config.WgQuickConfig;
+import io.wgate.server.uapi.DeviceStatus;
+import io.wgate.server.uapi.PeerStatus;
+import io.wgate.server.uapi.UapiClient;
 import io.wgate.server.uapi.UapiDevice;
+import io.wgate.server.uapi.UapiException;
 import io.wgate.server.uapi.UapiLimits;
 import io.wgate.server.uapi.UapiServer;
 import io.wgate.tun.SeqPacketPair;
 import io.wgate.tun.TunChannel;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.stream.Collectors;
 
 /**
  * The gateway's start and first packet as far as they go without privileges, run by the training of the launcher's
@@ -54,17 +53,18 @@ public final class StartRehearsal {
      * @param b    B's configuration: one peer, A, whose AllowedIPs hold {@code from}
      * @param from the packet's source, an IPv4 address
      * @param to   the packet's destination, an IPv4 address
-     * @return the answer of the {@code get} on A's UAPI socket
-     * @throws IOException if the packet did not come out of B's TUN in time, or a UAPI request failed
+     * @return A's device as the {@code get} on its UAPI socket reports it
+     * @throws IOException   if the packet did not come out of B's TUN in time, or a UAPI set failed
+     * @throws UapiException if the get failed
      */
-    public static String run(WgQuickConfig a, WgQuickConfig b, InetAddress from, InetAddress to, GatewayOptions options,
-                             Path uapiDirectory) throws Exception {
+    public static DeviceStatus run(WgQuickConfig a, WgQuickConfig b, InetAddress from, InetAddress to,
+                                   GatewayOptions options, Path uapiDirectory) throws Exception {
         return run(a, b, from, to, options, uapiDirectory, PACKET_TIMEOUT);
     }
 
     /** {@link #run(WgQuickConfig, WgQuickConfig, InetAddress, InetAddress, GatewayOptions, Path)}, any timeout. */
-    static String run(WgQuickConfig a, WgQuickConfig b, InetAddress from, InetAddress to, GatewayOptions options,
-                      Path uapiDirectory, Duration packetTimeout) throws Exception {
+    static DeviceStatus run(WgQuickConfig a, WgQuickConfig b, InetAddress from, InetAddress to,
+                            GatewayOptions options, Path uapiDirectory, Duration packetTimeout) throws Exception {
         Teardown teardownA = new Teardown(a.interfaceName());
         Teardown teardownB = new Teardown(b.interfaceName());
         try (SeqPacketPair tunA = new SeqPacketPair(a.interfaceName(), DataPlane.tunOptions(options.offloads()));
@@ -75,25 +75,25 @@ public final class StartRehearsal {
                 UapiServer uapi = UapiServer.start(uapiDirectory, a.interfaceName(), new Device(planeA),
                         planeA.loop(), UapiLimits.DEFAULTS);
                 teardownA.push("close the UAPI socket", uapi);
-                String set = request(uapi.socketPath(), "set=1\npublic_key="
-                        + HexFormat.of().formatHex(a.peers().getFirst().publicKey().bytes()) + "\nendpoint=127.0.0.1:"
-                        + planeB.listenPort() + "\npersistent_keepalive_interval=25\n\n");
-                if (!set.equals("errno=0\n\n")) {
-                    throw new IOException("the rehearsal's UAPI set answered " + set.strip());
+                try (UapiClient client = UapiClient.connect(uapiDirectory, a.interfaceName())) {
+                    int errno = client.set("public_key=" + HexFormat.of().formatHex(a.peers().getFirst().publicKey()
+                            .bytes()) + "\nendpoint=127.0.0.1:" + planeB.listenPort()
+                            + "\npersistent_keepalive_interval=25\n");
+                    if (errno != 0) {
+                        throw new IOException("the rehearsal's UAPI set answered errno=" + errno);
+                    }
+                    byte[] packet = ipv4Udp(from, to, PAYLOAD);
+                    tunA.sendPacket(packet);
+                    byte[] out = tunB.receivePacket(packetTimeout);
+                    if (!Arrays.equals(out, packet)) {
+                        PeerStatus peer = client.get().peers().getFirst();
+                        throw new IOException("the rehearsal's packet did not come out of B's TUN within "
+                                + packetTimeout + (out == null ? "" : " (" + out.length + " other bytes did)")
+                                + "; A's peer: last_handshake_time_sec=" + peer.lastHandshakeEpochSeconds()
+                                + ", tx_bytes=" + peer.txBytes() + ", rx_bytes=" + peer.rxBytes());
+                    }
+                    return client.get();
                 }
-                byte[] packet = ipv4Udp(from, to, PAYLOAD);
-                tunA.sendPacket(packet);
-                byte[] out = tunB.receivePacket(packetTimeout);
-                if (!Arrays.equals(out, packet)) {
-                    throw new IOException("the rehearsal's packet did not come out of B's TUN within "
-                            + packetTimeout + (out == null ? "" : " (" + out.length + " other bytes did)")
-                            + "; A's peer: "
-                            + request(uapi.socketPath(), "get=1\n\n").lines()
-                                    .filter(line -> line.startsWith("last_handshake_time_sec=")
-                                            || line.startsWith("tx_bytes=") || line.startsWith("rx_bytes="))
-                                    .collect(Collectors.joining(", ")));
-                }
-                return request(uapi.socketPath(), "get=1\n\n");
             } finally { // the channels close their ends of the pairs before the pairs close the rest
                 teardownA.runAll();
                 teardownB.runAll();
@@ -128,24 +128,6 @@ public final class StartRehearsal {
         sum = (sum & 0xffff) + (sum >>> 16);
         p.putShort(10, (short) ~sum);
         return p.array();
-    }
-
-    /** Sends {@code request} on the UAPI socket and reads the answer, up to its blank line. */
-    private static String request(Path socket, String request) throws IOException {
-        if (!Files.exists(socket)) {
-            throw new IOException("no UAPI socket at " + socket);
-        }
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
-            StringBuilder answer = new StringBuilder();
-            ByteBuffer buffer = ByteBuffer.allocate(4096);
-            while (!answer.toString().endsWith("\n\n") && channel.read(buffer) > 0) {
-                answer.append(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
-                buffer.clear();
-            }
-            return answer.toString();
-        }
     }
 
     /** UAPI's view of a rehearsal gateway: the engine and the port; the mark stays 0. */

@@ -33,15 +33,17 @@ import java.util.function.Supplier;
  * ({@link #nextCompleted}). Taking ranges instead of owning every N-th block means a worker that the scheduler
  * preempts holds up at most its current range while the others go on with the rest of the ring (it matters when
  * the owner and the workers outnumber the cores). Nothing is allocated per job; a worker with nothing to do spins
- * briefly and then parks, and the owner unparks it when it publishes.
+ * briefly and then parks, and the owner unparks it when it publishes. The owner takes ranges the same way, with its
+ * own AEAD, when it ends a batch of at most one block ({@link #dispatchAndRun}: no worker is woken for it) and while
+ * it waits for space ({@link #awaitSpace}).
  *
- * <p>Threads: {@link #claim}, {@link #submit}, {@link #dispatch}, {@link #nextCompleted}, {@link #release},
- * {@link #retire} and {@link #awaitSpace} on the owner thread only (the engine's event loop: checked by the caller,
- * {@link EngineDriver}); {@link #close} from any thread once the owner stopped submitting. A worker asks the
- * {@code completions} executor to run the {@code onCompleted} task (at most one request is outstanding) when it runs
- * out of work, and while it stays busy each time it has taken every job that was published when it last asked (in
- * a saturated pipeline, whose workers lag about a ring behind the owner, once per ring's worth of jobs: the owner
- * is woken rarely); that is how the owner learns that jobs are ready.
+ * <p>Threads: {@link #claim}, {@link #submit}, {@link #dispatch}, {@link #dispatchAndRun}, {@link #nextCompleted},
+ * {@link #release}, {@link #retire} and {@link #awaitSpace} on the owner thread only (the engine's event loop: checked
+ * by the caller, {@link EngineDriver}); {@link #close} from any thread once the owner stopped submitting. A worker asks
+ * the {@code completions} executor to run the {@code onCompleted} task (at most one request is outstanding) when it
+ * runs out of work, and while it stays busy each time it has taken every job that was published when it last asked (in
+ * a saturated pipeline, whose workers lag about a ring behind the owner, once per ring's worth of jobs: the owner is
+ * woken rarely); that is how the owner learns that jobs are ready.
  */
 public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
 
@@ -168,14 +170,66 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
 
     /** Makes every submitted job visible to the workers and wakes those that sleep. Cheap when nothing is new. */
     public void dispatch() {
+        publish(true);
+    }
+
+    /**
+     * Ends a batch. When at most one block of jobs is waiting for a worker (a TCP stream's acknowledgements, a ping,
+     * the rest of a batch the workers are already on), the owner publishes it without waking anyone and runs it with
+     * its {@code aead}, a range at a time as the workers do: a wake-up and a hand-over back cost more than sealing a
+     * few packets. More than that goes to the workers as with {@link #dispatch}, and the owner runs none of it (it
+     * has the batch's completions and the next reads to do). Complete with {@link #nextCompleted} afterwards.
+     *
+     * @return the jobs the owner ran
+     */
+    public int dispatchAndRun(ChaCha20Poly1305 aead) {
+        if (tail - claimed.get() > BLOCK) {
+            publish(true);
+            return 0;
+        }
+        publish(false);
+        return runUnclaimed(aead);
+    }
+
+    /** Publishes the tail and, when {@code wake}, unparks the workers that sleep. */
+    private void publish(boolean wake) {
         if (published.getPlain() == tail) {
             return;
         }
         published.set(tail); // volatile: the parked flags read below cannot be read before this store is visible
-        for (Worker worker : workers) {
-            if (worker.parked) {
-                LockSupport.unpark(worker.thread);
+        if (wake) {
+            for (Worker worker : workers) {
+                if (worker.parked) {
+                    LockSupport.unpark(worker.thread);
+                }
             }
+        }
+    }
+
+    /**
+     * Runs published jobs that no worker has taken, with the owner's {@code aead}, until none is left (owner thread;
+     * no worker left asleep by {@link #dispatchAndRun} is then needed for them).
+     */
+    private int runUnclaimed(ChaCha20Poly1305 aead) {
+        long limit = published.getPlain();
+        int ran = 0;
+        long first;
+        while ((first = claimed.get()) < limit) {
+            long end = Math.min((first | (BLOCK - 1)) + 1, limit);
+            if (claimed.compareAndSet(first, end)) {
+                runRange(first, end, aead);
+                ran += (int) (end - first);
+            }
+        }
+        return ran;
+    }
+
+    /** Runs the jobs of sequences {@code [first, end)} and stamps each done. Owner or worker. */
+    private void runRange(long first, long end, ChaCha20Poly1305 aead) {
+        for (long s = first; s < end; s++) {
+            int slot = (int) (s & mask);
+            ring[slot].run(aead);
+            DONE.setRelease(done, slot, s);
         }
     }
 
@@ -203,6 +257,15 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         }
     }
 
+    /** Workers asleep now (tests: a batch the owner runs itself wakes none). */
+    int parkedWorkers() {
+        int parked = 0;
+        for (Worker worker : workers) {
+            parked += worker.parked && worker.thread.getState() == Thread.State.WAITING ? 1 : 0;
+        }
+        return parked;
+    }
+
     /** Jobs submitted and not yet released. */
     public int inFlight() {
         return (int) (tail - head);
@@ -226,19 +289,22 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
     /**
      * Blocks the owner until the head job is done, when the ring has fewer than {@code slots} free slots (a burst
      * larger than the ring: the reader waits for the workers, as wireguard-go's bounded queues block the reader).
-     * Publishes first, so the workers have what they need to finish. Returns at once when nothing is in flight, even
+     * Publishes first, so the workers have what they need to finish; meanwhile the owner runs, with its {@code aead},
+     * jobs no worker has taken yet. Returns at once when nothing is in flight, even
      * if {@code slots} exceeds the ring (the input then drops what does not fit, counted).
      *
      * @return whether it had to wait for the workers
      */
-    public boolean awaitSpace(int slots) {
+    public boolean awaitSpace(int slots, ChaCha20Poly1305 aead) {
         if (space() >= slots || head == tail) {
             return false;
         }
         dispatch();
         int spins = 0;
         while (nextCompleted() == null && !closed) {
-            if (++spins < IDLE_SPINS) {
+            if (runUnclaimed(aead) > 0) {
+                spins = 0;
+            } else if (++spins < IDLE_SPINS) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield();
@@ -359,11 +425,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
                     }
                     idle = 0;
                     worked = true;
-                    for (long s = first; s < end; s++) {
-                        int slot = (int) (s & mask);
-                        ring[slot].run(aead);
-                        DONE.setRelease(done, slot, s);
-                    }
+                    runRange(first, end, aead);
                     if (end >= runEnd) { // everything published when it last asked is taken: ask again
                         runEnd = limit;
                         worked = false; // this request covers the range, running out of work need not ask again

@@ -124,7 +124,7 @@ final class DataPlane {
             onLoop(() -> {
                 driver.useWorkers(new CryptoWorkers(workerCount, CRYPTO_RING_JOBS, implementation::newInstance,
                         k -> "wgate-" + name + "-crypto-" + k, k -> cpus == null ? -1 : cpus.workerCpu(k), loop,
-                        driver::completeCryptoJobs));
+                        driver::completeCryptoJobs), aead);
                 return null;
             });
         }

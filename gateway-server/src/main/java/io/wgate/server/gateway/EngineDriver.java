@@ -7,6 +7,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.wgate.core.CryptoJob;
 import io.wgate.core.Engine;
 import io.wgate.core.Protocol;
+import io.wgate.crypto.ChaCha20Poly1305;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -34,6 +35,8 @@ final class EngineDriver {
     private final Runnable tickTask = this::tick;
     private NettyOutbox outbox;
     private CryptoWorkers workers;
+    /** The engine's own AEAD, with which this loop runs the crypto jobs no worker took (see {@link #flush}). */
+    private ChaCha20Poly1305 loopAead;
     private HandshakeWorker handshakeWorker;
     private ChannelHandlerContext routeContext;
     private ScheduledFuture<?> scheduledTick;
@@ -65,11 +68,13 @@ final class EngineDriver {
 
     /**
      * Seals and opens through {@code cryptoWorkers} from now on (before traffic flows); their completion requests
-     * must run {@link #completeCryptoJobs} on this loop.
+     * must run {@link #completeCryptoJobs} on this loop. The loop itself runs, with {@code aead} (the engine's, used
+     * on this loop only), the jobs of each batch that no worker took (see {@link CryptoWorkers#dispatchAndRun}).
      */
-    void useWorkers(CryptoWorkers cryptoWorkers) {
+    void useWorkers(CryptoWorkers cryptoWorkers, ChaCha20Poly1305 aead) {
         requireLoop("start the crypto workers");
         this.workers = cryptoWorkers;
+        this.loopAead = aead;
         engine.setCryptoQueue(cryptoWorkers);
     }
 
@@ -129,7 +134,7 @@ final class EngineDriver {
      */
     void reserveCryptoSlots() {
         CryptoWorkers pool = workers;
-        while (pool != null && pool.awaitSpace(CRYPTO_SLOTS_PER_INPUT)) {
+        while (pool != null && pool.awaitSpace(CRYPTO_SLOTS_PER_INPUT, loopAead)) {
             completeReady();
         }
     }
@@ -166,9 +171,13 @@ final class EngineDriver {
         }
     }
 
+    /**
+     * Hands the batch's crypto jobs to the workers, runs those no worker took (a small batch entirely, with no thread
+     * woken), completes what is done, and flushes the outbox.
+     */
     private void flush() {
-        if (workers != null) {
-            workers.dispatch();
+        if (workers != null && workers.dispatchAndRun(loopAead) > 0) {
+            completeReady();
         }
         outbox.flush();
     }

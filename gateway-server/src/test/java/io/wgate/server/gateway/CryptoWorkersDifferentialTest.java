@@ -11,6 +11,7 @@ import io.wgate.core.testkit.EnginePair;
 import io.wgate.core.testkit.Packets;
 import io.wgate.core.testkit.RecordingOutbox;
 import io.wgate.crypto.AeadImplementation;
+import io.wgate.crypto.ChaCha20Poly1305;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -21,12 +22,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The crypto workers against their naive twin, the inline engine: two engine pairs built from the same seed hold the
- * same keys, and Alice of one seals and opens inline while Alice of the other goes through {@link CryptoWorkers}
- * with 1-4 workers and a small ring (so it wraps and fills). A seeded random stream of outbound packets (IPv4 and
- * IPv6, every size, some without a route) and inbound datagrams from Bob (some bit-flipped, replayed, or from a
- * source Bob may not use), cut into random batches, goes into both; after every batch both Alices must have sent
- * the same datagrams, byte for byte and in the same order, written the same plaintext to the tunnel in the same
- * order, and counted the same drops and bytes.
+ * same keys, and Alice of one seals and opens inline while Alice of the other goes through {@link CryptoWorkers} with
+ * 1-4 workers and a small ring (so it wraps and fills), the owner running the jobs no worker took at the end of each
+ * batch (as the event loop does) or leaving every job to the workers. A seeded random stream of outbound packets (IPv4
+ * and IPv6, every size, some without a route) and inbound datagrams from Bob (some bit-flipped, replayed, or from a
+ * source Bob may not use), cut into random batches, goes into both; after every batch both Alices must have sent the
+ * same datagrams, byte for byte and in the same order, written the same plaintext to the tunnel in the same order, and
+ * counted the same drops and bytes.
  */
 class CryptoWorkersDifferentialTest {
 
@@ -34,17 +36,23 @@ class CryptoWorkersDifferentialTest {
     private static final int RESERVE = 16;
 
     static Stream<Arguments> workersAndSeeds() {
-        return Stream.of(1, 2, 3, 4).flatMap(workers -> Stream.of(11L, 12L, 13L)
-                .map(seed -> Arguments.of(workers, seed)));
+        return Stream.of(1, 2, 3, 4).flatMap(workers -> Stream.of(
+                Arguments.of(workers, 11L, true), Arguments.of(workers, 12L, true), Arguments.of(workers, 13L, true),
+                Arguments.of(workers, 11L, false)));
     }
 
-    @ParameterizedTest(name = "{0} workers, seed {1}")
+    /**
+     * {@code ownerRuns}: each batch ends as the driver ends it, the owner running the jobs no worker took
+     * ({@link CryptoWorkers#dispatchAndRun}); else it only publishes and the workers run every job.
+     */
+    @ParameterizedTest(name = "{0} workers, seed {1}, owner runs jobs: {2}")
     @MethodSource("workersAndSeeds")
-    void sameDatagramsAndPlaintextInTheSameOrderAsInline(int workerCount, long seed) {
+    void sameDatagramsAndPlaintextInTheSameOrderAsInline(int workerCount, long seed, boolean ownerRuns) {
         try (EnginePair inline = new EnginePair(seed); EnginePair parallel = new EnginePair(seed);
              CryptoWorkers workers = new CryptoWorkers(workerCount, RING_JOBS,
                      AeadImplementation.select("auto")::newInstance, k -> "test-crypto-" + k, k -> -1,
-                     task -> { }, () -> { })) {
+                     task -> { }, () -> { });
+             ChaCha20Poly1305 ownerAead = ownerRuns ? AeadImplementation.select("auto").newInstance() : null) {
             for (EnginePair pair : List.of(inline, parallel)) {
                 pair.sendPacket(pair.alice, Packets.udp4("10.10.10.1", "192.168.1.1", Packets.payload(10, 1)));
                 pair.sendPacket(pair.bob, Packets.udp4("192.168.1.1", "10.10.10.1", Packets.payload(10, 2)));
@@ -62,7 +70,7 @@ class CryptoWorkersDifferentialTest {
                 int operations = 1 + random.nextInt(random.nextBoolean() ? 8 : 300);
                 for (int op = 0; op < operations; op++) {
                     if (workers.space() < RESERVE) {
-                        jobsSeen += complete(parallel, workers);
+                        jobsSeen += complete(parallel, workers, ownerAead);
                     }
                     if (random.nextInt(10) < 6) {
                         int length = random.nextInt(1400);
@@ -80,7 +88,7 @@ class CryptoWorkersDifferentialTest {
                                 parallel.alice.outbox);
                     }
                 }
-                jobsSeen += complete(parallel, workers);
+                jobsSeen += complete(parallel, workers, ownerAead);
                 assertSameOutput(inline.alice.outbox, parallel.alice.outbox, "batch " + batch);
             }
             for (DropReason reason : DropReason.values()) {
@@ -131,9 +139,16 @@ class CryptoWorkersDifferentialTest {
         return bytes;
     }
 
-    /** Publishes, then completes every submitted job in order, as the driver does on the event loop. */
-    private static int complete(EnginePair pair, CryptoWorkers workers) {
-        workers.dispatch();
+    /**
+     * Publishes (and with {@code ownerAead} runs what no worker took, as the driver does), then completes every
+     * submitted job in order, as the driver does on the event loop.
+     */
+    private static int complete(EnginePair pair, CryptoWorkers workers, ChaCha20Poly1305 ownerAead) {
+        if (ownerAead != null) {
+            workers.dispatchAndRun(ownerAead);
+        } else {
+            workers.dispatch();
+        }
         int completed = 0;
         while (workers.inFlight() > 0) {
             CryptoJob job = workers.nextCompleted();

@@ -15,6 +15,7 @@ import io.wgate.core.session.Keypair;
 import io.wgate.core.testkit.EnginePair;
 import io.wgate.core.testkit.Packets;
 import io.wgate.crypto.AeadImplementation;
+import io.wgate.crypto.ChaCha20Poly1305;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,8 @@ class CryptoWorkersTest {
 
     @Test
     void aFullRingDropsTheNextPacketBeforeItTakesACounter() {
-        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(2, 16, () -> { })) {
+        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(2, 16, () -> { });
+             ChaCha20Poly1305 loopAead = AeadImplementation.select("auto").newInstance()) {
             pair.alice.engine.setCryptoQueue(pool);
             Keypair keypair = pair.alice.peer.keypairs().current();
             long before = keypair.sendCounter();
@@ -68,10 +70,11 @@ class CryptoWorkersTest {
             assertEquals(1, pair.alice.engine.drops().get(DropReason.CRYPTO_QUEUE_FULL));
             assertEquals(before + 16, keypair.sendCounter(), "the dropped packet used no counter");
             assertNull(pool.claim());
-            assertTrue(pool.awaitSpace(1), "a full ring waits for the workers to finish the head job");
+            assertTrue(pool.awaitSpace(1, loopAead), "a full ring waits for the workers to finish the head job");
             assertNotNull(pool.nextCompleted());
             completeAll(pair, pool);
-            assertFalse(pool.awaitSpace(1000), "nothing in flight: no wait, even for more slots than the ring has");
+            assertFalse(pool.awaitSpace(1000, loopAead),
+                    "nothing in flight: no wait, even for more slots than the ring has");
             assertEquals(16, pair.alice.outbox.takeDatagrams().stream().peek(d -> d.content().release()).toList()
                     .size());
             assertNotNull(pool.claim(), "slots are free again");
@@ -160,6 +163,59 @@ class CryptoWorkersTest {
             }
             assertEquals(300, pair.alice.outbox.takeDatagrams().stream().peek(d -> d.content().release()).toList()
                     .size());
+        }
+    }
+
+    @Test
+    void theOwnerRunsABatchOfOneBlockItselfAndWakesNoWorker() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(3, 64, requests::incrementAndGet);
+             ChaCha20Poly1305 loopAead = AeadImplementation.select("auto").newInstance()) {
+            pair.alice.engine.setCryptoQueue(pool);
+            for (int round = 0; round < 50; round++) {
+                awaitAllParked(pool);
+                send(pair, CryptoWorkers.BLOCK);
+                assertEquals(CryptoWorkers.BLOCK, pool.dispatchAndRun(loopAead), "round " + round);
+                assertEquals(3, pool.parkedWorkers(), "round " + round + ": no worker was woken");
+                for (int i = 0; i < CryptoWorkers.BLOCK; i++) {
+                    CryptoJob job = pool.nextCompleted();
+                    assertNotNull(job, "round " + round + ": the owner's jobs are done when it returns");
+                    pair.alice.engine.onCryptoDone(pair.now(), job, pair.alice.outbox);
+                    pool.release(job);
+                }
+            }
+            assertEquals(0, requests.get(), "no worker asked the owner to complete anything");
+            assertEquals(50 * CryptoWorkers.BLOCK, pair.alice.outbox.takeDatagrams().stream()
+                    .peek(d -> d.content().release()).toList().size());
+        }
+    }
+
+    @Test
+    void aBatchOfMoreThanOneBlockIsLeftToTheWorkers() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(2, 64, requests::incrementAndGet);
+             ChaCha20Poly1305 loopAead = AeadImplementation.select("auto").newInstance()) {
+            pair.alice.engine.setCryptoQueue(pool);
+            awaitAllParked(pool);
+            send(pair, CryptoWorkers.BLOCK + 1);
+            assertEquals(0, pool.dispatchAndRun(loopAead), "the owner runs none of it");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (requests.get() == 0) {
+                assertTrue(System.nanoTime() < deadline, "the woken workers finished and asked for completion");
+                Thread.sleep(1);
+            }
+            completeAll(pair, pool);
+            assertEquals(CryptoWorkers.BLOCK + 1, pair.alice.outbox.takeDatagrams().stream()
+                    .peek(d -> d.content().release()).toList().size());
+        }
+    }
+
+    /** Waits until every worker has stopped spinning and sleeps. */
+    private static void awaitAllParked(CryptoWorkers pool) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pool.parkedWorkers() < pool.workerCount()) {
+            assertTrue(System.nanoTime() < deadline, "the workers did not park within 5 s");
+            Thread.sleep(1);
         }
     }
 

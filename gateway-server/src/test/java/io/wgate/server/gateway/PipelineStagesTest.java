@@ -20,6 +20,7 @@ import io.wgate.core.testkit.Packets;
 import io.wgate.core.testkit.RecordingOutbox;
 import io.wgate.core.wire.MessageType;
 import io.wgate.crypto.AeadImplementation;
+import io.wgate.crypto.ChaCha20Poly1305;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,8 @@ class PipelineStagesTest {
     private EngineDriver driver;
     private final List<String> flushes = new ArrayList<>();
     private CryptoWorkers workers;
+    /** The loop's own AEAD for the jobs no worker takes. */
+    private final ChaCha20Poly1305 loopAead = AeadImplementation.select("auto").newInstance();
 
     @BeforeEach
     void establishSession() {
@@ -73,6 +76,7 @@ class PipelineStagesTest {
         udp.finishAndReleaseAll();
         tun.finishAndReleaseAll();
         pair.close();
+        loopAead.close();
     }
 
     private ChannelOutboundHandlerAdapter flushCounter(String name) {
@@ -88,7 +92,7 @@ class PipelineStagesTest {
     private void useWorkers(int count) {
         workers = new CryptoWorkers(count, 256, AeadImplementation.select("auto")::newInstance,
                 k -> "stage-test-crypto-" + k, k -> -1, task -> { }, () -> { });
-        driver.useWorkers(workers);
+        driver.useWorkers(workers, loopAead);
     }
 
     /** The bytes of a UDP/IPv4 packet as {@link Packets#udp4} builds it. */

@@ -17,13 +17,16 @@ import java.util.Arrays;
  *
  * <p>Zero copy: the send is one retained slice of the buffer the segments were cut from (the {@code source} given
  * with the first datagram, the buffer {@code TunChannel#firingSegmentsOf} named), and the datagrams' own slices are
- * released. A datagram that does not continue the batch (another endpoint, another buffer, not adjacent, too
- * long, the batch full) ends it; the caller then writes the batch and starts a new one.
+ * released. Without a source (datagrams that crypto workers sealed are sent when their jobs complete, after the TUN
+ * read that held them was fired) the datagrams are copied into one buffer for the send: one copy of up to 64 KiB
+ * costs much less than a send per datagram. A datagram that does not continue the batch (another endpoint, too long,
+ * the batch full; with a source, not the next one in it) ends it; the caller then writes the batch and starts a new
+ * one.
  *
  * <p>Limits, from the kernel ({@code net/ipv4/udp.c} {@code udp_send_skb}): at most {@value #MAX_SEGMENTS}
  * segments (UDP_MAX_SEGMENTS before Linux 6.11) and {@value #MAX_BYTES} bytes (the largest IPv4 UDP payload).
  *
- * <p>Engine event loop only; no allocation (the slices are pooled).
+ * <p>Engine event loop only; no allocation (the slices and the copy's buffer are pooled).
  */
 final class GsoBatch {
     static final int MAX_SEGMENTS = 64;
@@ -52,17 +55,20 @@ final class GsoBatch {
      * Adds {@code datagram} if it continues the batch. Takes ownership of it when it returns true.
      */
     boolean tryAppend(ByteBuf datagram, InetSocketAddress to) {
-        if (count == 0 || closed || source == null || count == MAX_SEGMENTS || !to.equals(recipient)
-                || !datagram.hasMemoryAddress()) {
+        if (count == 0 || closed || count == MAX_SEGMENTS || !to.equals(recipient)) {
             return false;
         }
         int length = datagram.readableBytes();
-        if (length > segmentSize || totalBytes + length > MAX_BYTES
-                || datagram.memoryAddress() + datagram.readerIndex() != nextAddress) {
+        if (length > segmentSize || totalBytes + length > MAX_BYTES) {
             return false;
         }
+        if (source != null) { // zero copy: only the next datagram of the source buffer continues the slice
+            if (!datagram.hasMemoryAddress() || datagram.memoryAddress() + datagram.readerIndex() != nextAddress) {
+                return false;
+            }
+            nextAddress += length;
+        }
         parts[count++] = datagram;
-        nextAddress += length;
         totalBytes += length;
         closed = length < segmentSize;
         return true;
@@ -102,7 +108,15 @@ final class GsoBatch {
         if (count == 1) {
             udp.write(new DatagramPacket(parts[0], recipient), udp.voidPromise());
         } else {
-            ByteBuf whole = source.retainedSlice(sourceOffset, totalBytes);
+            ByteBuf whole;
+            if (source != null) {
+                whole = source.retainedSlice(sourceOffset, totalBytes);
+            } else {
+                whole = udp.alloc().directBuffer(totalBytes);
+                for (int i = 0; i < count; i++) {
+                    whole.writeBytes(parts[i], parts[i].readerIndex(), parts[i].readableBytes());
+                }
+            }
             for (int i = 0; i < count; i++) {
                 parts[i].release();
             }

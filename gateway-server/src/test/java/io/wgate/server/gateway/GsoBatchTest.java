@@ -1,5 +1,6 @@
 package io.wgate.server.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Datagrams laid out back to back in one buffer, as the engine leaves the segments of a TUN super-packet, leave as
- * one segmented send; anything that does not continue the batch ends it, and nothing is reordered or leaked.
+ * one segmented send (without the buffer, copied into one); anything that does not continue the batch ends it, and
+ * nothing is reordered or leaked.
  */
 class GsoBatchTest {
     private static final InetSocketAddress PEER = new InetSocketAddress("198.51.100.2", 51820);
@@ -149,13 +151,33 @@ class GsoBatchTest {
     }
 
     @Test
-    void withoutASourceEveryDatagramGoesAlone() {
+    void withoutASourceDatagramsOfOneSizeToOneEndpointAreCopiedIntoOneSend() {
+        // Datagrams sealed by crypto workers: sent after their TUN read was fired, so the batch has no source.
         ByteBuf first = slice(0, 100);
         batch.start(first, PEER, null);
-        ByteBuf second = slice(100, 100);
-        assertFalse(batch.tryAppend(second, PEER), "adjacent, but the batch has no source to slice");
-        second.release();
+        assertTrue(batch.tryAppend(slice(300, 100), PEER), "not adjacent, but copied");
+        assertTrue(batch.tryAppend(slice(500, 60), PEER), "a shorter last one");
+        ByteBuf after = slice(600, 100);
+        assertFalse(batch.tryAppend(after, PEER), "nothing after a shorter one");
+        after.release();
         List<Object> out = written();
+        assertEquals(1, out.size());
+        SegmentedDatagramPacket send = (SegmentedDatagramPacket) out.getFirst();
+        assertEquals(100, send.segmentSize());
+        byte[] expected = new byte[260];
+        source.getBytes(0, expected, 0, 100);
+        source.getBytes(300, expected, 100, 100);
+        source.getBytes(500, expected, 200, 60);
+        byte[] actual = new byte[260];
+        send.content().getBytes(send.content().readerIndex(), actual);
+        assertArrayEquals(expected, actual, "the three datagrams' bytes, back to back");
+        send.release();
+
+        batch.start(slice(0, 100), PEER, null);
+        ByteBuf elsewhere = slice(100, 100);
+        assertFalse(batch.tryAppend(elsewhere, OTHER), "another endpoint");
+        elsewhere.release();
+        out = written();
         assertEquals(1, out.size());
         assertNull(((DatagramPacket) out.getFirst()).sender());
         out.forEach(m -> ((DatagramPacket) m).release());

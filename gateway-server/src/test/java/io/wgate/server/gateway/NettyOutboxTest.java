@@ -2,15 +2,20 @@ package io.wgate.server.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +59,41 @@ class NettyOutboxTest {
         assertFalse(outbox.sendDatagram(datagram(1500), PEER));
         assertEquals(1, outbox.udpBackpressureDrops());
         drain(udp);
+    }
+
+    @Test
+    void datagramsSentAfterTheirTunReadWasFiredStillLeaveAsOneGsoSend() {
+        // As with crypto workers: sealed slices of a TUN read, sent when their jobs complete (no read being fired).
+        NettyOutbox outbox = new NettyOutbox(udp, tun, true);
+        ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(3 * 1000);
+        for (int i = 0; i < 3 * 1000; i++) {
+            read.writeByte(i / 1000);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertTrue(outbox.sendDatagram(read.retainedSlice(i * 1000, 1000), PEER));
+        }
+        read.release(); // the slices keep it
+        ByteBuf last = Unpooled.directBuffer(1000).writeZero(1000);
+        last.setByte(999, 3);
+        assertTrue(outbox.sendDatagram(last, PEER));
+        assertTrue(outbox.sendDatagram(datagram(1000), new InetSocketAddress("203.0.113.4", 51820)));
+        outbox.flush();
+        Object first = udp.readOutbound();
+        try {
+            SegmentedDatagramPacket send = assertInstanceOf(SegmentedDatagramPacket.class, first, "one GSO send");
+            assertEquals(1000, send.segmentSize());
+            assertEquals(4000, send.content().readableBytes());
+            ByteBuf bytes = send.content();
+            assertEquals(List.of(0, 1, 2, 3), List.of((int) bytes.getByte(bytes.readerIndex() + 999),
+                    (int) bytes.getByte(bytes.readerIndex() + 1999), (int) bytes.getByte(bytes.readerIndex() + 2999),
+                    (int) bytes.getByte(bytes.readerIndex() + 3999)), "the four datagrams, in order");
+        } finally {
+            ReferenceCountUtil.release(first);
+        }
+        DatagramPacket other = udp.readOutbound();
+        assertEquals(new InetSocketAddress("203.0.113.4", 51820), other.recipient(), "another endpoint: its own send");
+        other.release();
+        assertNull(udp.readOutbound());
     }
 
     /** Flushes what a test left queued and releases it (a channel closed with unflushed writes fails them). */

@@ -31,9 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The crypto pipeline alone: the benchmark thread plays the engine's event loop (it frames 1420-byte packets on an
- * established session, submits the sealing, ends each batch as the loop does, sealing the jobs no worker took,
- * and completes the jobs in order) while {@code workers} threads seal (0 = inline on the benchmark thread, the path
- * without workers). One operation is one packet; a batch of
+ * established session, submits the sealing, ends each batch as the loop does, with
+ * {@link CryptoWorkers#dispatchAndRun}, and completes the jobs in order) while {@code workers} threads seal
+ * (0 = inline on the benchmark thread, the path without workers). One operation is one packet; a batch of
  * {@value #BATCH} is submitted per invocation and up to {@code ring} jobs stay in flight (the gateway's ring holds
  * 1024: its loop reads while the workers seal, and waits only when the ring is full), so filling and sealing overlap
  * as on the gateway. Every datagram's counter is checked to be the next one: a reordering fails the run. Run with

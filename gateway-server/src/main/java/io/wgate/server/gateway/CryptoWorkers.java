@@ -215,13 +215,23 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         int ran = 0;
         long first;
         while ((first = claimed.get()) < limit) {
-            long end = Math.min((first | (BLOCK - 1)) + 1, limit);
-            if (claimed.compareAndSet(first, end)) {
+            long end = claimRange(first, limit);
+            if (end >= 0) {
                 runRange(first, end, aead);
                 ran += (int) (end - first);
             }
         }
         return ran;
+    }
+
+    /**
+     * Takes the published jobs from {@code first} (the {@code claimed} value just read, below {@code limit}) to the
+     * end of its block at most: returns the end of the range taken, or -1 if another thread took {@code first}
+     * first. Owner or worker.
+     */
+    private long claimRange(long first, long limit) {
+        long end = Math.min((first | (BLOCK - 1)) + 1, limit);
+        return claimed.compareAndSet(first, end) ? end : -1;
     }
 
     /** Runs the jobs of sequences {@code [first, end)} and stamps each done. Owner or worker. */
@@ -290,8 +300,8 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
      * Blocks the owner until the head job is done, when the ring has fewer than {@code slots} free slots (a burst
      * larger than the ring: the reader waits for the workers, as wireguard-go's bounded queues block the reader).
      * Publishes first, so the workers have what they need to finish; meanwhile the owner runs, with its {@code aead},
-     * jobs no worker has taken yet. Returns at once when nothing is in flight, even
-     * if {@code slots} exceeds the ring (the input then drops what does not fit, counted).
+     * jobs no worker has taken yet. Returns at once when nothing is in flight, even if {@code slots} exceeds the ring
+     * (the input then drops what does not fit, counted).
      *
      * @return whether it had to wait for the workers
      */
@@ -419,9 +429,9 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
                         parked = false;
                         continue;
                     }
-                    long end = Math.min((first | (BLOCK - 1)) + 1, limit); // to the end of the block at most
-                    if (!claimed.compareAndSet(first, end)) {
-                        continue; // another worker took it
+                    long end = claimRange(first, limit);
+                    if (end < 0) {
+                        continue; // another thread took it
                     }
                     idle = 0;
                     worked = true;

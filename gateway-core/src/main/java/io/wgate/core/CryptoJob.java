@@ -2,8 +2,10 @@ package io.wgate.core;
 
 import io.netty.buffer.ByteBuf;
 import io.wgate.core.session.Keypair;
+import io.wgate.crypto.AeadKey;
 import io.wgate.crypto.ChaCha20Poly1305;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 
 /**
  * One transport message's AEAD work, cut out of the engine's data path so that it can run on another thread:
@@ -16,7 +18,11 @@ import java.net.InetSocketAddress;
  * <p>Threads: the fields are written by the owner before it publishes the job and read by the worker after it took
  * the job; the result is written by the worker before it marks the job done and read by the owner after it saw
  * that mark. The queue's publication (a release store and an acquire load) orders both hand-overs; the job
- * itself has no synchronisation. A job never allocates.
+ * itself has no synchronisation. A job never allocates. {@link #run} reads the job's own fields only (the key, the
+ * counter, the content's native address and length), never the buffer object or the keypair: the owner writes those
+ * for every packet (a buffer's indices and reference count, the keypair's send counter), and reading them on
+ * another core would cost the worker a cache miss each, per packet ({@code CryptoPipelineBenchmark}). A buffer with
+ * no native address (heap, composite) is sealed or opened through the buffer instead.
  *
  * <p>Buffer: the job owns {@link #buffer()} from the engine's hand-over until {@link Engine#onCryptoDone}, which
  * passes it on (to the outbox, or as the plaintext) or releases it.
@@ -31,9 +37,13 @@ public final class CryptoJob {
     private int kind;
     private ByteBuf buffer;
     private Keypair keypair;
+    /** The keypair's send key (seal) or receive key (open). */
+    private AeadKey key;
     private long counter;
     private int contentOffset;
     private int contentLength;
+    /** Native address of the content in {@link #buffer}, or 0 when the buffer has none. */
+    private long contentAddress;
     private InetSocketAddress address;
     private boolean succeeded;
 
@@ -57,8 +67,13 @@ public final class CryptoJob {
 
     private void set(int newKind, Keypair newKeypair, ByteBuf newBuffer, int offset, int length, long newCounter,
                      InetSocketAddress newAddress) {
+        // The worker may use the native address without the buffer's checks: the region must lie in the buffer.
+        Objects.checkFromIndexSize(offset, newKind == SEAL ? length + ChaCha20Poly1305.TAG_LENGTH : length,
+                newBuffer.capacity());
         kind = newKind;
         keypair = newKeypair;
+        key = newKind == SEAL ? newKeypair.sendKey() : newKeypair.receiveKey();
+        contentAddress = newBuffer.hasMemoryAddress() ? newBuffer.memoryAddress() + offset : 0;
         buffer = newBuffer;
         contentOffset = offset;
         contentLength = length;
@@ -75,10 +90,15 @@ public final class CryptoJob {
     public void run(ChaCha20Poly1305 aead) {
         try {
             if (kind == SEAL) {
-                aead.seal(keypair.sendKey(), counter, buffer, contentOffset, contentLength);
+                if (contentAddress != 0) {
+                    aead.sealAt(key, counter, contentAddress, contentLength);
+                } else {
+                    aead.seal(key, counter, buffer, contentOffset, contentLength);
+                }
                 succeeded = true;
             } else {
-                succeeded = aead.open(keypair.receiveKey(), counter, buffer, contentOffset, contentLength);
+                succeeded = contentAddress != 0 ? aead.openAt(key, counter, contentAddress, contentLength)
+                        : aead.open(key, counter, buffer, contentOffset, contentLength);
             }
         } catch (RuntimeException e) {
             succeeded = false;
@@ -127,6 +147,8 @@ public final class CryptoJob {
         kind = 0;
         buffer = null;
         keypair = null;
+        key = null;
+        contentAddress = 0;
         address = null;
         succeeded = false;
     }

@@ -28,6 +28,18 @@ final class AeadArguments {
         Objects.checkFromIndexSize(offset, length, buf.capacity());
     }
 
+    /** Checks a native region of {@code length} bytes (plaintext, or ciphertext with its tag when {@code open}). */
+    static void checkNativeRegion(long address, int length, boolean open) {
+        if (address == 0) {
+            throw new IllegalArgumentException("native address 0");
+        }
+        boolean fits = open ? length >= ChaCha20Poly1305.TAG_LENGTH
+                : length >= 0 && length <= Integer.MAX_VALUE - ChaCha20Poly1305.TAG_LENGTH;
+        if (!fits) {
+            throw new IllegalArgumentException((open ? "ciphertext" : "plaintext") + " length out of range: " + length);
+        }
+    }
+
     /** Checks a general-form nonce. */
     static void checkNonce(byte[] nonce) {
         Objects.requireNonNull(nonce, "nonce");

@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * Start-up known-answer test of a {@link ChaCha20Poly1305} implementation against the RFC 8439 §2.8.2
  * AEAD example, on a heap and a direct buffer, plus a forged-tag rejection and a check that the
- * counter form equals the general form with nonce 0⁴ ‖ LE64(counter).
+ * counter form equals the general form with nonce 0⁴ ‖ LE64(counter), and so does the native-address form (on the
+ * direct buffer, which the crypto workers use).
  */
 final class AeadSelfTest {
     // RFC 8439 §2.8.2 "Example and Test Vector for AEAD_CHACHA20_POLY1305".
@@ -77,6 +78,26 @@ final class AeadSelfTest {
         }
         if (!aead.open(key, counter, buf, 0, SEALED.length) || !Arrays.equals(contents(buf, PLAINTEXT.length), PLAINTEXT)) {
             return "counter-form open does not recover the plaintext";
+        }
+        return buf.hasMemoryAddress() ? checkAddressForm(aead, key, buf, counter, general) : null;
+    }
+
+    private static String checkAddressForm(ChaCha20Poly1305 aead, AeadKey key, ByteBuf buf, long counter,
+                                           byte[] general) {
+        long address = buf.memoryAddress();
+        buf.setBytes(0, PLAINTEXT);
+        aead.sealAt(key, counter, address, PLAINTEXT.length);
+        if (!Arrays.equals(contents(buf, SEALED.length), general)) {
+            return "native-address seal differs from the general form with nonce 0^4 || LE64(counter)";
+        }
+        if (!aead.openAt(key, counter, address, SEALED.length)
+                || !Arrays.equals(contents(buf, PLAINTEXT.length), PLAINTEXT)) {
+            return "native-address open does not recover the plaintext";
+        }
+        buf.setBytes(0, general);
+        buf.setByte(0, buf.getByte(0) ^ 1);
+        if (aead.openAt(key, counter, address, SEALED.length)) {
+            return "native-address open accepted a forged message";
         }
         return null;
     }

@@ -41,6 +41,29 @@ public interface ChaCha20Poly1305 extends AutoCloseable {
     boolean open(AeadKey key, long counter, ByteBuf buf, int offset, int length);
 
     /**
+     * The transport form of {@link #seal(AeadKey, long, ByteBuf, int, int)} on native memory: encrypts the
+     * {@code length} bytes at {@code address} in place and writes the tag right after them. For a thread that must
+     * not read the buffer object itself: a crypto worker, whose buffers' fields the event loop writes for every
+     * packet, so that reading them on another core would cost a cache miss per packet. The caller guarantees that
+     * {@code [address, address + length + 16)} is native memory of a live buffer it holds for the whole call (a
+     * direct {@code ByteBuf}'s {@code memoryAddress()} plus an offset it checked against the capacity); nothing
+     * else can be checked here.
+     *
+     * @throws IllegalArgumentException if {@code address} is 0 or {@code length} is negative
+     * @throws IllegalStateException if the key is destroyed, the instance is closed, or the library fails
+     */
+    void sealAt(AeadKey key, long counter, long address, int length);
+
+    /**
+     * The transport form of {@link #open(AeadKey, long, ByteBuf, int, int)} on native memory: the {@code length}
+     * bytes at {@code address} hold ciphertext ‖ tag ({@code length >= 16}); decrypts them in place. Same contract
+     * as {@link #sealAt}.
+     *
+     * @return true iff the tag is authentic; on false the region's content is unspecified
+     */
+    boolean openAt(AeadKey key, long counter, long address, int length);
+
+    /**
      * General form of {@link #seal(AeadKey, long, ByteBuf, int, int)}: any 12-byte {@code nonce} and
      * additional data {@code ad} ({@code null} means empty). Borrows {@code buf}.
      */

@@ -1,6 +1,9 @@
 package io.wgate.crypto;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import io.netty.buffer.ByteBuf;
+import java.lang.foreign.MemorySegment;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.util.Arrays;
@@ -64,6 +67,20 @@ final class JdkChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
     }
 
     @Override
+    public void sealAt(AeadKey key, long counter, long address, int length) {
+        AeadArguments.checkNativeRegion(address, length, false);
+        setCounterNonce(counter);
+        processAt(key, address, length, true);
+    }
+
+    @Override
+    public boolean openAt(AeadKey key, long counter, long address, int length) {
+        AeadArguments.checkNativeRegion(address, length, true);
+        setCounterNonce(counter);
+        return processAt(key, address, length, false);
+    }
+
+    @Override
     public void seal(AeadKey key, byte[] nonce, byte[] ad, ByteBuf buf, int offset, int length) {
         AeadArguments.checkNonce(nonce);
         AeadArguments.checkSealRegion(buf, offset, length);
@@ -106,6 +123,29 @@ final class JdkChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
             boolean ok = doFinal(cipher, copy, 0, inputLength);
             if (ok) {
                 buf.setBytes(offset, copy, 0, encrypt ? total : inputLength - TAG_LENGTH);
+            }
+            return ok;
+        } finally {
+            Arrays.fill(copy, 0, total, (byte) 0);
+        }
+    }
+
+    /**
+     * {@link #process} on native memory: the cipher works on arrays, so the region is copied into the scratch array
+     * and the result back (the fallback's cost, as for a direct buffer).
+     */
+    private boolean processAt(AeadKey key, long address, int inputLength, boolean encrypt) {
+        ensureOpen();
+        Cipher cipher = encrypt ? encryptCipher : decryptCipher;
+        init(cipher, keySpec(key), counterNonce, encrypt);
+        int total = encrypt ? inputLength + TAG_LENGTH : inputLength;
+        MemorySegment region = MemorySegment.ofAddress(address).reinterpret(total);
+        byte[] copy = copyScratch(total);
+        try {
+            MemorySegment.copy(region, JAVA_BYTE, 0, copy, 0, inputLength);
+            boolean ok = doFinal(cipher, copy, 0, inputLength);
+            if (ok) {
+                MemorySegment.copy(copy, 0, region, JAVA_BYTE, 0, encrypt ? total : inputLength - TAG_LENGTH);
             }
             return ok;
         } finally {

@@ -132,6 +132,18 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
     }
 
     @Override
+    public void sealAt(AeadKey key, long counter, long address, int length) {
+        AeadArguments.checkNativeRegion(address, length, false);
+        run(key, null, counter, null, null, address, length, true);
+    }
+
+    @Override
+    public boolean openAt(AeadKey key, long counter, long address, int length) {
+        AeadArguments.checkNativeRegion(address, length, true);
+        return run(key, null, counter, null, null, address, length - TAG_LENGTH, false);
+    }
+
+    @Override
     public void seal(AeadKey key, byte[] nonce, byte[] ad, ByteBuf buf, int offset, int length) {
         AeadArguments.checkNonce(nonce);
         AeadArguments.checkSealRegion(buf, offset, length);
@@ -146,11 +158,12 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
     }
 
     /**
-     * One checked operation on {@code buf[offset, offset+dataLength)} with its tag right after: takes the key
-     * bytes (failing if the key is destroyed), checks this instance is open, loads the IV ({@code nonce}, or
-     * the WireGuard nonce of {@code counter} when {@code nonce} is null) and runs the context of the direction.
+     * One checked operation on {@code buf[at, at+dataLength)}, or on native memory at address {@code at} when
+     * {@code buf} is null, with its tag right after: takes the key bytes (failing if the key is destroyed), checks
+     * this instance is open, loads the IV ({@code nonce}, or the WireGuard nonce of {@code counter} when
+     * {@code nonce} is null) and runs the context of the direction.
      */
-    private boolean run(AeadKey key, byte[] nonce, long counter, byte[] ad, ByteBuf buf, int offset, int dataLength,
+    private boolean run(AeadKey key, byte[] nonce, long counter, byte[] ad, ByteBuf buf, long at, int dataLength,
                         boolean encrypt) {
         byte[] k = key.bytes();
         ensureOpen();
@@ -167,8 +180,10 @@ final class OpenSslChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
             keyArgument = keySegment;
             setLoaded(encrypt, null); // until an init with it succeeded
         }
-        boolean ok = process(encrypt ? encryptContext : decryptContext, keyArgument, ad, buf, offset, dataLength,
-                encrypt);
+        MemorySegment ctx = encrypt ? encryptContext : decryptContext;
+        boolean ok = buf == null
+                ? crypt(ctx, keyArgument, ad, null, at, null, at + dataLength, dataLength, encrypt)
+                : process(ctx, keyArgument, ad, buf, (int) at, dataLength, encrypt);
         setLoaded(encrypt, k); // the init succeeded (a failure threw), whether or not the tag matched
         return ok;
     }

@@ -63,6 +63,36 @@ class AeadSelfTestTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(AeadImplementation.class)
+    void reportsAnAddressFormThatSealsWithAnotherCounter(AeadImplementation implementation) {
+        try (ChaCha20Poly1305 aead = OpenSslRequirement.newInstance(implementation)) {
+            ChaCha20Poly1305 broken = new Delegating(aead) {
+                @Override
+                public void sealAt(AeadKey key, long counter, long address, int length) {
+                    super.sealAt(key, counter + 1, address, length);
+                }
+            };
+            assertEquals("native-address seal differs from the general form with nonce 0^4 || LE64(counter)"
+                    + " (direct buffer)", AeadSelfTest.check(broken));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(AeadImplementation.class)
+    void reportsAnAddressFormOpenThatAcceptsEverything(AeadImplementation implementation) {
+        try (ChaCha20Poly1305 aead = OpenSslRequirement.newInstance(implementation)) {
+            ChaCha20Poly1305 broken = new Delegating(aead) {
+                @Override
+                public boolean openAt(AeadKey key, long counter, long address, int length) {
+                    super.openAt(key, counter, address, length);
+                    return true;
+                }
+            };
+            assertEquals("native-address open accepted a forged message (direct buffer)", AeadSelfTest.check(broken));
+        }
+    }
+
     /** Forwards everything to a real implementation. */
     private static class Delegating implements ChaCha20Poly1305 {
         private final ChaCha20Poly1305 delegate;
@@ -79,6 +109,16 @@ class AeadSelfTestTest {
         @Override
         public boolean open(AeadKey key, long counter, ByteBuf buf, int offset, int length) {
             return delegate.open(key, counter, buf, offset, length);
+        }
+
+        @Override
+        public void sealAt(AeadKey key, long counter, long address, int length) {
+            delegate.sealAt(key, counter, address, length);
+        }
+
+        @Override
+        public boolean openAt(AeadKey key, long counter, long address, int length) {
+            return delegate.openAt(key, counter, address, length);
         }
 
         @Override

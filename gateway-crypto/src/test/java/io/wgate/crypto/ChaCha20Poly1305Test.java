@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -239,6 +240,71 @@ class ChaCha20Poly1305Test {
         }
     }
 
+    /**
+     * The native-address form against the buffer form, byte for byte over the whole buffer (canaries included), for
+     * edge and seeded random lengths (0 to a jumbo packet) and counters: seal, open, a wrong counter and a forged
+     * message. (Few rounds: the paranoid leak detector records every byte access of the test buffers.)
+     */
+    @ParameterizedTest
+    @EnumSource(AeadImplementation.class)
+    void addressFormEqualsTheBufferForm(AeadImplementation implementation) {
+        Random random = new Random(8439);
+        AeadKey key = AeadKey.copyOf(Vectors.sequence(32));
+        try (ChaCha20Poly1305 aead = OpenSslRequirement.newInstance(implementation)) {
+            int[] edges = {0, 1, 15, 16, 17, 63, 64, 65, 9000};
+            for (int round = 0; round < 40; round++) {
+                int length = round < edges.length ? edges[round] : random.nextInt(1501);
+                long counter = random.nextLong();
+                byte[] plaintext = new byte[length];
+                random.nextBytes(plaintext);
+                ByteBuf byBuffer = TestBuffers.DIRECT.withContent(PREFIX, plaintext, TAG_LENGTH + SUFFIX);
+                ByteBuf byAddress = TestBuffers.DIRECT.withContent(PREFIX, plaintext, TAG_LENGTH + SUFFIX);
+                try {
+                    long address = byAddress.memoryAddress() + PREFIX;
+                    aead.seal(key, counter, byBuffer, PREFIX, length);
+                    aead.sealAt(key, counter, address, length);
+                    String at = "length " + length + ", counter " + counter;
+                    assertArrayEquals(TestBuffers.read(byBuffer, 0, byBuffer.capacity()),
+                            TestBuffers.read(byAddress, 0, byAddress.capacity()), at);
+                    assertFalse(aead.openAt(key, counter + 1, address, length + TAG_LENGTH), at);
+                    byAddress.setBytes(PREFIX, plaintext); // the failed open left the region unspecified
+                    aead.sealAt(key, counter, address, length);
+                    assertTrue(aead.openAt(key, counter, address, length + TAG_LENGTH), at);
+                    assertArrayEquals(plaintext, TestBuffers.read(byAddress, PREFIX, length), at);
+                    assertEquals(null, checkCanaries(byAddress, length + TAG_LENGTH), at);
+                    int forged = PREFIX + random.nextInt(length + TAG_LENGTH);
+                    byBuffer.setByte(forged, byBuffer.getByte(forged) ^ 1 << random.nextInt(8));
+                    assertFalse(aead.openAt(key, counter, byBuffer.memoryAddress() + PREFIX, length + TAG_LENGTH),
+                            at + ", forged byte " + forged);
+                } finally {
+                    TestBuffers.release(byBuffer);
+                    TestBuffers.release(byAddress);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(AeadImplementation.class)
+    void addressFormRejectsAddressZeroAndLengthsOutOfRange(AeadImplementation implementation) {
+        AeadKey key = AeadKey.copyOf(new byte[32]);
+        ByteBuf buf = TestBuffers.DIRECT.allocate(64);
+        try (ChaCha20Poly1305 aead = OpenSslRequirement.newInstance(implementation)) {
+            long address = buf.memoryAddress();
+            IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                    () -> aead.sealAt(key, 0, 0, 16));
+            assertEquals("native address 0", zero.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> aead.openAt(key, 0, 0, 16));
+            assertThrows(IllegalArgumentException.class, () -> aead.sealAt(key, 0, address, -1));
+            assertThrows(IllegalArgumentException.class, () -> aead.sealAt(key, 0, address, Integer.MAX_VALUE));
+            IllegalArgumentException shortOpen = assertThrows(IllegalArgumentException.class,
+                    () -> aead.openAt(key, 0, address, 15));
+            assertEquals("ciphertext length out of range: 15", shortOpen.getMessage());
+        } finally {
+            TestBuffers.release(buf);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(AeadImplementation.class)
     void leavesReaderAndWriterIndicesAlone(AeadImplementation implementation) {
@@ -344,11 +410,14 @@ class ChaCha20Poly1305Test {
             key.destroy();
             assertThrows(IllegalStateException.class, () -> aead.seal(key, 1, buf, 0, 8));
             assertThrows(IllegalStateException.class, () -> aead.open(key, 1, buf, 0, 24));
+            assertThrows(IllegalStateException.class, () -> aead.sealAt(key, 1, buf.memoryAddress(), 8));
+            assertThrows(IllegalStateException.class, () -> aead.openAt(key, 1, buf.memoryAddress(), 24));
             AeadKey live = AeadKey.copyOf(new byte[32]);
             aead.close();
             aead.close();
             assertThrows(IllegalStateException.class, () -> aead.seal(live, 1, buf, 0, 8));
             assertThrows(IllegalStateException.class, () -> aead.open(live, new byte[12], null, buf, 0, 24));
+            assertThrows(IllegalStateException.class, () -> aead.sealAt(live, 1, buf.memoryAddress(), 8));
         } finally {
             TestBuffers.release(buf);
         }

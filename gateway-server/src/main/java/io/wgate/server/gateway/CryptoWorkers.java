@@ -55,6 +55,9 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
     private static final int PUBLISH_EVERY = 64;
     private static final VarHandle DONE = MethodHandles.arrayElementVarHandle(long[].class);
     private static final long STARTUP_TIMEOUT_SECONDS = 10;
+    /** How long {@link #close} waits for each worker to end. */
+    static final long STOP_WAIT_MILLIS = 1000;
+    private static final System.Logger LOG = System.getLogger(CryptoWorkers.class.getName());
 
     private final CryptoJob[] ring;
     /** For each slot, the sequence of the last job run in it (release store by a worker, acquire by the owner). */
@@ -353,7 +356,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         }
         for (Worker worker : workers) {
             try {
-                worker.thread.join(TimeUnit.SECONDS.toMillis(1));
+                worker.thread.join(STOP_WAIT_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -365,8 +368,23 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         retiredAt.clear();
     }
 
-    /** Releases the buffers of jobs submitted and not completed (shutdown, owner thread, workers stopped). */
-    public void discardInFlight() {
+    /**
+     * Releases the buffers of jobs submitted and not completed (shutdown, owner thread, after {@link #close}). While a
+     * worker is still running (it did not stop within {@link #close}'s wait), they stay referenced instead, and that
+     * is logged: the worker may still be writing into one of them through its native address, and memory back in the
+     * pool could by then belong to another buffer. Call it again once the workers have ended.
+     *
+     * @return the jobs whose buffers were left referenced (0: all released, or none in flight)
+     */
+    public int discardInFlight() {
+        for (Worker worker : workers) {
+            if (worker.thread.isAlive() && head != tail) {
+                LOG.log(System.Logger.Level.WARNING, "crypto worker {0} has not stopped: the buffers of {1} jobs in "
+                        + "flight are left unreleased, as it may still write into them", worker.thread.getName(),
+                        inFlight());
+                return inFlight();
+            }
+        }
         for (long s = head; s < tail; s++) {
             CryptoJob job = ring[(int) (s & mask)];
             if (job.buffer() != null) {
@@ -374,6 +392,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
             }
         }
         head = tail;
+        return 0;
     }
 
     // ================================================================ workers

@@ -15,7 +15,10 @@ import io.wgate.core.session.Keypair;
 import io.wgate.core.testkit.EnginePair;
 import io.wgate.core.testkit.Packets;
 import io.wgate.crypto.AeadImplementation;
+import io.wgate.crypto.AeadKey;
 import io.wgate.crypto.ChaCha20Poly1305;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -246,5 +249,110 @@ class CryptoWorkersTest {
                 .contains("power of two"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> workers(4, 16, () -> { })).getMessage()
                 .contains("at least 32"));
+    }
+
+    /**
+     * A worker stuck in a seal past close's wait may still write into its job's buffer through the native address,
+     * so discarding leaves the buffers in flight referenced (nothing goes back to the pool under it) until the
+     * worker has ended; then it releases them.
+     */
+    @Test
+    void buffersInFlightStayReferencedWhileAWorkerHasNotStopped() throws Exception {
+        EnginePair pair = establishedPair();
+        CountDownLatch sealing = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        CryptoWorkers pool = new CryptoWorkers(1, 64,
+                () -> new StallingAead(AeadImplementation.select("auto").newInstance(), sealing, proceed),
+                k -> "stalling-crypto-" + k, k -> -1, Runnable::run, () -> { });
+        pair.alice.engine.setCryptoQueue(pool);
+        List<ByteBuf> packets = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ByteBuf packet = Packets.udp4("10.10.10.1", "192.168.1.1", Packets.payload(300, i));
+            packets.add(packet);
+            pair.alice.engine.onTunnelPacket(pair.now(), packet, pair.alice.outbox);
+        }
+        pool.dispatch();
+        assertTrue(sealing.await(10, TimeUnit.SECONDS), "the worker took the first job");
+        long closeStarted = System.nanoTime();
+        pool.close(); // waits STOP_WAIT_MILLIS for the stuck worker, in vain
+        assertTrue(System.nanoTime() - closeStarted >= TimeUnit.MILLISECONDS.toNanos(CryptoWorkers.STOP_WAIT_MILLIS));
+        assertEquals(3, pool.discardInFlight());
+        assertEquals(3, pool.inFlight());
+        for (ByteBuf packet : packets) {
+            assertEquals(1, packet.refCnt(), "a buffer a worker may still write into was released");
+        }
+        proceed.countDown();
+        Thread worker = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("stalling-crypto-0")).findFirst().orElse(null);
+        if (worker != null) {
+            worker.join(TimeUnit.SECONDS.toMillis(10));
+            assertFalse(worker.isAlive(), "the worker ended once its seal returned");
+        }
+        assertEquals(0, pool.discardInFlight());
+        assertEquals(0, pool.inFlight());
+        for (ByteBuf packet : packets) {
+            assertEquals(0, packet.refCnt(), "released once the worker had ended");
+        }
+        pair.alice.engine.setCryptoQueue(null);
+        pair.close();
+    }
+
+    /** Blocks the first native-address seal until {@code proceed} opens; everything else goes to the real AEAD. */
+    private static final class StallingAead implements ChaCha20Poly1305 {
+        private final ChaCha20Poly1305 real;
+        private final CountDownLatch sealing;
+        private final CountDownLatch proceed;
+
+        StallingAead(ChaCha20Poly1305 real, CountDownLatch sealing, CountDownLatch proceed) {
+            this.real = real;
+            this.sealing = sealing;
+            this.proceed = proceed;
+        }
+
+        @Override
+        public void sealAt(AeadKey key, long counter, long address, int length) {
+            sealing.countDown();
+            try {
+                proceed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            real.sealAt(key, counter, address, length);
+        }
+
+        @Override
+        public boolean openAt(AeadKey key, long counter, long address, int length) {
+            return real.openAt(key, counter, address, length);
+        }
+
+        @Override
+        public void seal(AeadKey key, long counter, ByteBuf buf, int offset, int length) {
+            real.seal(key, counter, buf, offset, length);
+        }
+
+        @Override
+        public boolean open(AeadKey key, long counter, ByteBuf buf, int offset, int length) {
+            return real.open(key, counter, buf, offset, length);
+        }
+
+        @Override
+        public void seal(AeadKey key, byte[] nonce, byte[] ad, ByteBuf buf, int offset, int length) {
+            real.seal(key, nonce, ad, buf, offset, length);
+        }
+
+        @Override
+        public boolean open(AeadKey key, byte[] nonce, byte[] ad, ByteBuf buf, int offset, int length) {
+            return real.open(key, nonce, ad, buf, offset, length);
+        }
+
+        @Override
+        public String name() {
+            return "stalling " + real.name();
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
     }
 }

@@ -49,7 +49,8 @@ public interface ChaCha20Poly1305 extends AutoCloseable {
      * direct {@code ByteBuf}'s {@code memoryAddress()} plus an offset it checked against the capacity); nothing
      * else can be checked here.
      *
-     * @throws IllegalArgumentException if {@code address} is 0 or {@code length} is negative
+     * @throws IllegalArgumentException if {@code address} is 0, or {@code length} is negative or leaves no room for
+     *     the tag in an {@code int}
      * @throws IllegalStateException if the key is destroyed, the instance is closed, or the library fails
      */
     void sealAt(AeadKey key, long counter, long address, int length);
@@ -60,6 +61,8 @@ public interface ChaCha20Poly1305 extends AutoCloseable {
      * as {@link #sealAt}.
      *
      * @return true iff the tag is authentic; on false the region's content is unspecified
+     * @throws IllegalArgumentException if {@code address} is 0 or {@code length} is shorter than the tag
+     * @throws IllegalStateException if the key is destroyed, the instance is closed, or the library fails
      */
     boolean openAt(AeadKey key, long counter, long address, int length);
 

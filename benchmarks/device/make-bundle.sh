@@ -12,7 +12,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$root/.dev}
-jdk=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+jdk=${JAVA_HOME:?make-bundle.sh: set JAVA_HOME to a JDK 25}
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/wggo-bpo
 modules=$(sed -n 's/^modules=//p' "$root/deploy/package/stage.sh")
 [ -n "$modules" ] || { echo "make-bundle: no modules= line in deploy/package/stage.sh" >&2; exit 1; }

@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A crypto job as a worker runs it: through the content's native address when the buffer has one, without calling
  * the buffer object at all (a worker reading fields the owner writes for every packet would take a cache miss per
- * packet), else through the buffer; either way the peer gets what the inline engine would send, and the plaintext
- * comes back byte for byte.
+ * packet), else through the buffer; either way the peer's engine authenticates the message and gets the plaintext
+ * back byte for byte (byte equality with the inline engine: CryptoWorkersDifferentialTest).
  */
 class CryptoJobTest {
 

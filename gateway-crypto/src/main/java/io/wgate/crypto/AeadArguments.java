@@ -12,31 +12,42 @@ final class AeadArguments {
     /** Checks that {@code [offset, offset+length+16)} fits the capacity of a live, writable buffer. */
     static void checkSealRegion(ByteBuf buf, int offset, int length) {
         checkWritable(buf);
-        if (length < 0 || length > Integer.MAX_VALUE - ChaCha20Poly1305.TAG_LENGTH) {
-            throw new IllegalArgumentException("plaintext length out of range: " + length);
-        }
+        checkSealLength(length);
         Objects.checkFromIndexSize(offset, length + ChaCha20Poly1305.TAG_LENGTH, buf.capacity());
     }
 
     /** Checks that {@code [offset, offset+length)} fits a live, writable buffer and holds at least a tag. */
     static void checkOpenRegion(ByteBuf buf, int offset, int length) {
         checkWritable(buf);
-        if (length < ChaCha20Poly1305.TAG_LENGTH) {
-            throw new IllegalArgumentException("ciphertext length " + length + " is shorter than the "
-                    + ChaCha20Poly1305.TAG_LENGTH + "-byte tag");
-        }
+        checkOpenLength(length);
         Objects.checkFromIndexSize(offset, length, buf.capacity());
     }
 
-    /** Checks a native region of {@code length} bytes (plaintext, or ciphertext with its tag when {@code open}). */
+    /**
+     * Checks a native region of {@code length} bytes (plaintext, or ciphertext with its tag when {@code open}) with
+     * the length rules of the buffer forms; its bounds are the caller's to guarantee.
+     */
     static void checkNativeRegion(long address, int length, boolean open) {
         if (address == 0) {
             throw new IllegalArgumentException("native address 0");
         }
-        boolean fits = open ? length >= ChaCha20Poly1305.TAG_LENGTH
-                : length >= 0 && length <= Integer.MAX_VALUE - ChaCha20Poly1305.TAG_LENGTH;
-        if (!fits) {
-            throw new IllegalArgumentException((open ? "ciphertext" : "plaintext") + " length out of range: " + length);
+        if (open) {
+            checkOpenLength(length);
+        } else {
+            checkSealLength(length);
+        }
+    }
+
+    private static void checkSealLength(int length) {
+        if (length < 0 || length > Integer.MAX_VALUE - ChaCha20Poly1305.TAG_LENGTH) {
+            throw new IllegalArgumentException("plaintext length out of range: " + length);
+        }
+    }
+
+    private static void checkOpenLength(int length) {
+        if (length < ChaCha20Poly1305.TAG_LENGTH) {
+            throw new IllegalArgumentException("ciphertext length " + length + " is shorter than the "
+                    + ChaCha20Poly1305.TAG_LENGTH + "-byte tag");
         }
     }
 

@@ -1,8 +1,7 @@
 package io.wgate.crypto;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.lang.foreign.MemorySegment;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -131,25 +130,17 @@ final class JdkChaCha20Poly1305 extends AbstractChaCha20Poly1305 {
     }
 
     /**
-     * {@link #process} on native memory: the cipher works on arrays, so the region is copied into the scratch array
-     * and the result back (the fallback's cost, as for a direct buffer).
+     * {@link #process} on native memory, through a buffer over it (the cipher works on arrays, so the region goes
+     * through the scratch array as a direct buffer's does). The wrapper does not own the memory: releasing it frees
+     * nothing.
      */
     private boolean processAt(AeadKey key, long address, int inputLength, boolean encrypt) {
-        ensureOpen();
-        Cipher cipher = encrypt ? encryptCipher : decryptCipher;
-        init(cipher, keySpec(key), counterNonce, encrypt);
         int total = encrypt ? inputLength + TAG_LENGTH : inputLength;
-        MemorySegment region = MemorySegment.ofAddress(address).reinterpret(total);
-        byte[] copy = copyScratch(total);
+        ByteBuf region = Unpooled.wrappedBuffer(MemorySegment.ofAddress(address).reinterpret(total).asByteBuffer());
         try {
-            MemorySegment.copy(region, JAVA_BYTE, 0, copy, 0, inputLength);
-            boolean ok = doFinal(cipher, copy, 0, inputLength);
-            if (ok) {
-                MemorySegment.copy(copy, 0, region, JAVA_BYTE, 0, encrypt ? total : inputLength - TAG_LENGTH);
-            }
-            return ok;
+            return process(key, counterNonce, null, region, 0, inputLength, encrypt);
         } finally {
-            Arrays.fill(copy, 0, total, (byte) 0);
+            region.release();
         }
     }
 

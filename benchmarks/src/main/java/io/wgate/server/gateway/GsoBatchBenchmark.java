@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One UDP GSO send made of {@value #DATAGRAMS} sealed 1452-byte datagrams, as the outbox gathers them: {@code slice}
- * when the TUN read they were cut from is known (the inline path: one retained slice of it), {@code copy} when it is
- * not (datagrams sealed by crypto workers, sent after their read was fired: copied into one pooled buffer). The send
+ * when the TUN read they were cut from is known (the inline path, and crypto workers' datagrams through the read
+ * their job kept: one retained slice of it), {@code copy} when it is not (copied into one pooled buffer). The send
  * goes to a channel whose only handler releases it. One operation is one datagram. Lives in GsoBatch's package (it
  * is package-private). Run with {@code -prof gc}: {@code gc.alloc.rate.norm} per datagram stays below 1 B (one
  * {@code SegmentedDatagramPacket} per send, in both modes).

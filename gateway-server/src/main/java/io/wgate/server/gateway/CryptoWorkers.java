@@ -1,5 +1,6 @@
 package io.wgate.server.gateway;
 
+import io.netty.buffer.ByteBuf;
 import io.wgate.core.CryptoJob;
 import io.wgate.core.CryptoQueue;
 import io.wgate.core.session.Keypair;
@@ -38,12 +39,12 @@ import java.util.function.Supplier;
  * it waits for space ({@link #awaitSpace}).
  *
  * <p>Threads: {@link #claim}, {@link #submit}, {@link #dispatch}, {@link #dispatchAndRun}, {@link #nextCompleted},
- * {@link #release}, {@link #retire} and {@link #awaitSpace} on the owner thread only (the engine's event loop: checked
- * by the caller, {@link EngineDriver}); {@link #close} from any thread once the owner stopped submitting. A worker asks
- * the {@code completions} executor to run the {@code onCompleted} task (at most one request is outstanding) when it
- * runs out of work, and while it stays busy each time it has taken every job that was published when it last asked (in
- * a saturated pipeline, whose workers lag about a ring behind the owner, once per ring's worth of jobs: the owner is
- * woken rarely); that is how the owner learns that jobs are ready.
+ * {@link #release}, {@link #retire}, {@link #awaitSpace}, {@link #submitFrom} and {@link #sourceOf} on the owner
+ * thread only (the engine's event loop: checked by the caller, {@link EngineDriver}); {@link #close} from any thread
+ * once the owner stopped submitting. A worker asks the {@code completions} executor to run the {@code onCompleted}
+ * task (at most one request is outstanding) when it runs out of work, and while it stays busy each time it has taken
+ * every job that was published when it last asked (in a saturated pipeline, whose workers lag about a ring behind the
+ * owner, once per ring's worth of jobs: the owner is woken rarely); that is how the owner learns that jobs are ready.
  */
 public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
 
@@ -60,6 +61,13 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CryptoWorkers.class.getName());
 
     private final CryptoJob[] ring;
+    /**
+     * For each slot, the buffer its job's message lies in (a TUN read's, see {@link #submitFrom}), or null. Owner
+     * only: no worker reads it.
+     */
+    private final ByteBuf[] sources;
+    /** What {@link #submit} records as the source of the jobs it takes, when their messages lie in it. Owner only. */
+    private ByteBuf submitSource;
     /** For each slot, the sequence of the last job run in it (release store by a worker, acquire by the owner). */
     private final long[] done;
     /** Every job below it is taken by a worker; workers advance it a range at a time by compare-and-set. */
@@ -109,6 +117,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         for (int i = 0; i < capacity; i++) {
             ring[i] = new CryptoJob();
         }
+        this.sources = new ByteBuf[capacity];
         this.done = new long[capacity];
         Arrays.fill(done, -1); // no sequence: nothing done yet
         this.mask = capacity - 1;
@@ -165,10 +174,31 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         if (job != ring[(int) (tail & mask)]) {
             throw new IllegalStateException("submit the job claimed last");
         }
+        ByteBuf source = submitSource;
+        sources[(int) (tail & mask)] = source != null && GsoBatch.liesIn(job.buffer(), source) ? source : null;
         tail++;
         if (tail - published.getPlain() >= PUBLISH_EVERY) {
             dispatch();
         }
+    }
+
+    /**
+     * The jobs submitted from now on seal messages cut from {@code source} (the buffer of the TUN read being fired,
+     * {@code TunChannel#firingSegmentsOf}), null once that read is over. The job of a message that lies in it keeps
+     * it as its {@link #sourceOf source}: completed after the read, its datagram can still leave in a zero-copy GSO
+     * send with its neighbours ({@link GsoBatch}). The source is alive while a job holds a message in it.
+     */
+    public void submitFrom(ByteBuf source) {
+        submitSource = source;
+    }
+
+    /** The buffer the message of {@code job}, a job {@link #nextCompleted} returned, lies in; else null. */
+    public ByteBuf sourceOf(CryptoJob job) {
+        int slot = (int) (head & mask);
+        if (job != ring[slot]) {
+            throw new IllegalStateException("the source of the job nextCompleted returned only");
+        }
+        return sources[slot];
     }
 
     /** Makes every submitted job visible to the workers and wakes those that sleep. Cheap when nothing is new. */
@@ -263,6 +293,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         if (job != ring[(int) (head & mask)]) {
             throw new IllegalStateException("release the job nextCompleted returned");
         }
+        sources[(int) (head & mask)] = null;
         head++;
         while (!retiredAt.isEmpty() && retiredAt.peekFirst() <= head) {
             retiredAt.pollFirst();
@@ -391,6 +422,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
                 job.buffer().release();
             }
         }
+        Arrays.fill(sources, null);
         head = tail;
         return 0;
     }

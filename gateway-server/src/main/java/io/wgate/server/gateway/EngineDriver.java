@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  * budget per round of the loop, so reads of transport data interleave with it.
  *
  * <p>Threads: the engine, this driver, the outbox and the owner side of the crypto workers and of the handshake
- * worker belong to the engine's event loop. {@link #requireLoop} is the one check of that, made by every method that is not per packet (and so, once per
- * batch, for the per-packet ones too).
+ * worker belong to the engine's event loop. {@link #requireLoop} is the one check of that, made by every method that
+ * is not per packet (and so, once per batch, for the per-packet ones too).
  */
 final class EngineDriver {
 
@@ -139,6 +139,26 @@ final class EngineDriver {
         }
     }
 
+    /**
+     * A packet read from the TUN device goes to the engine (after {@link #reserveCryptoSlots}); {@code source} is the
+     * buffer of the read it was cut from, or null: the jobs that seal messages lying in it keep it for their
+     * completion ({@link CryptoWorkers#submitFrom}). Takes ownership of {@code packet}.
+     */
+    void onTunnelPacket(ByteBuf packet, ByteBuf source) {
+        reserveCryptoSlots();
+        CryptoWorkers pool = workers;
+        if (pool == null || source == null) {
+            engine.onTunnelPacket(nowNanos(), packet, outbox);
+            return;
+        }
+        pool.submitFrom(source);
+        try {
+            engine.onTunnelPacket(nowNanos(), packet, outbox);
+        } finally {
+            pool.submitFrom(null);
+        }
+    }
+
     /** After a batch of inputs: jobs to the workers, what the batch produced flushed, the next tick scheduled. */
     void afterBatch() {
         requireLoop("end a batch");
@@ -163,7 +183,13 @@ final class EngineDriver {
         long now = nowNanos();
         CryptoJob job;
         while ((job = workers.nextCompleted()) != null) {
-            ByteBuf plaintext = engine.onCryptoDone(now, job, outbox);
+            ByteBuf plaintext;
+            outbox.completing(workers.sourceOf(job));
+            try {
+                plaintext = engine.onCryptoDone(now, job, outbox);
+            } finally {
+                outbox.completing(null);
+            }
             workers.release(job);
             if (plaintext != null) {
                 routeContext.fireChannelRead(plaintext);

@@ -16,12 +16,12 @@ import java.util.Arrays;
  * exactly what one send per datagram would have sent.
  *
  * <p>Zero copy: the send is one retained slice of the buffer the segments were cut from (the {@code source} given
- * with the first datagram, the buffer {@code TunChannel#firingSegmentsOf} named), and the datagrams' own slices are
- * released. Without a source (datagrams that crypto workers sealed are sent when their jobs complete, after the TUN
- * read that held them was fired) the datagrams are copied into one buffer for the send: one copy of up to 64 KiB
- * costs much less than a send per datagram. A datagram that does not continue the batch (another endpoint, too long,
- * the batch full; with a source, not the next one in it) ends it; the caller then writes the batch and starts a new
- * one.
+ * with the first datagram: the buffer {@code TunChannel#firingSegmentsOf} names while the read is fired, or, for a
+ * datagram a crypto worker sealed and the loop sends after that read, the one {@link CryptoWorkers#sourceOf} kept
+ * for its job), and the datagrams' own slices are released. Without a source (a keepalive, a packet that waited for
+ * a handshake) the datagrams are copied into one buffer for the send: one copy of up to 64 KiB costs much less than
+ * a send per datagram. A datagram that does not continue the batch (another endpoint, too long, the batch full; with
+ * a source, not the next one in it) ends it; the caller then writes the batch and starts a new one.
  *
  * <p>Limits, from the kernel ({@code net/ipv4/udp.c} {@code udp_send_skb}): at most {@value #MAX_SEGMENTS}
  * segments (UDP_MAX_SEGMENTS before Linux 6.11) and {@value #MAX_BYTES} bytes (the largest IPv4 UDP payload).
@@ -63,7 +63,8 @@ final class GsoBatch {
             return false;
         }
         if (source != null) { // zero copy: only the next datagram of the source buffer continues the slice
-            if (!datagram.hasMemoryAddress() || datagram.memoryAddress() + datagram.readerIndex() != nextAddress) {
+            if (!datagram.hasMemoryAddress() || datagram.memoryAddress() + datagram.readerIndex() != nextAddress
+                    || sourceOffset + totalBytes + length > source.capacity()) { // adjacent memory, another buffer
                 return false;
             }
             nextAddress += length;
@@ -86,15 +87,21 @@ final class GsoBatch {
         totalBytes = segmentSize;
         closed = false;
         this.source = null;
-        if (source != null && datagram.hasMemoryAddress() && source.hasMemoryAddress()) {
+        if (source != null && liesIn(datagram, source)) {
             long address = datagram.memoryAddress() + datagram.readerIndex();
-            long offset = address - source.memoryAddress();
-            if (offset >= 0 && offset + segmentSize <= source.capacity()) {
-                this.source = source;
-                sourceOffset = (int) offset;
-                nextAddress = address + segmentSize;
-            }
+            this.source = source;
+            sourceOffset = (int) (address - source.memoryAddress());
+            nextAddress = address + segmentSize;
         }
+    }
+
+    /** Whether the readable bytes of {@code datagram} lie within {@code source}'s memory (both native). */
+    static boolean liesIn(ByteBuf datagram, ByteBuf source) {
+        if (!datagram.hasMemoryAddress() || !source.hasMemoryAddress()) {
+            return false;
+        }
+        long offset = datagram.memoryAddress() + datagram.readerIndex() - source.memoryAddress();
+        return offset >= 0 && offset + datagram.readableBytes() <= source.capacity();
     }
 
     /**

@@ -16,9 +16,11 @@ import java.net.InetSocketAddress;
  * water mark the packet is dropped and counted rather than queued without bound.
  *
  * <p>With UDP GSO on, consecutive datagrams that the engine sealed in place from the segments of one TUN
- * super-packet are gathered in a {@link GsoBatch} and leave as one segmented send; the batch is written when a
- * datagram does not continue it and at {@link #flush()}, so the order of datagrams never changes. A send the
- * kernel refuses for GSO reasons switches GSO off ({@link #disableGso}).
+ * super-packet (or from plain packets of one size of one read burst, laid out alike) are gathered in a
+ * {@link GsoBatch} and leave as one segmented send, a slice of the buffer they lie in: the one of the TUN read being
+ * fired, or, for a crypto worker's datagram sent after that read, the one the driver names with {@link #completing}.
+ * The batch is written when a datagram does not continue it and at {@link #flush()}, so the order of datagrams never
+ * changes. A send the kernel refuses for GSO reasons switches GSO off ({@link #disableGso}).
  *
  * <p>Engine event loop only, except the counters' getters.
  */
@@ -44,6 +46,8 @@ final class NettyOutbox implements Outbox {
     private Channel handshakeUdp;
     private final Channel tun;
     private final GsoBatch gsoBatch = new GsoBatch();
+    /** The buffer the datagram of the crypto job being completed was cut from, or null ({@link #completing}). */
+    private ByteBuf completionSource;
     private boolean gso;
     private long gsoSends;
     private long gsoDatagrams;
@@ -87,7 +91,11 @@ final class NettyOutbox implements Outbox {
         }
         if (!gsoBatch.tryAppend(datagram, recipient)) {
             writeGsoBatch();
-            gsoBatch.start(datagram, recipient, tun instanceof TunChannel t ? t.firingSegmentsOf() : null);
+            ByteBuf source = completionSource;
+            if (source == null && tun instanceof TunChannel t) {
+                source = t.firingSegmentsOf();
+            }
+            gsoBatch.start(datagram, recipient, source);
         }
         return true;
     }
@@ -128,6 +136,15 @@ final class NettyOutbox implements Outbox {
         }
         gsoBatch.writeTo(udp);
         udpPending = true;
+    }
+
+    /**
+     * The datagrams sent from now on, until the next call, come from a crypto job whose message lies in
+     * {@code source} ({@link CryptoWorkers#sourceOf}; null: none): they may leave as a zero-copy slice of it, as
+     * those sealed while their TUN read is fired do.
+     */
+    void completing(ByteBuf source) {
+        completionSource = source;
     }
 
     /** Whether datagrams are gathered into UDP GSO sends. */

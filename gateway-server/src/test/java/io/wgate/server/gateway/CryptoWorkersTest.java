@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.wgate.core.CryptoJob;
 import io.wgate.core.DropReason;
 import io.wgate.core.session.Keypair;
@@ -18,6 +19,7 @@ import io.wgate.crypto.AeadImplementation;
 import io.wgate.crypto.AeadKey;
 import io.wgate.crypto.ChaCha20Poly1305;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -82,6 +84,62 @@ class CryptoWorkersTest {
                     .size());
             assertNotNull(pool.claim(), "slots are free again");
         }
+    }
+
+    @Test
+    void aJobKeepsTheReadBufferItsMessageLiesInForItsCompletion() {
+        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(1, 8, () -> { })) {
+            pair.alice.engine.setCryptoQueue(pool);
+            ByteBuf elsewhere = Packets.udp4("10.10.10.1", "192.168.1.1", Packets.payload(300, 0));
+            byte[] packet = Packets.bytes(elsewhere);
+            int slot = Packets.HEADROOM + packet.length + Packets.TAILROOM;
+            ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(2 * slot); // a TUN read's two segments
+            read.writeZero(2 * slot).setBytes(Packets.HEADROOM, packet).setBytes(slot + Packets.HEADROOM, packet);
+
+            pool.submitFrom(read);
+            pair.alice.engine.onTunnelPacket(pair.now(), segment(read, 0, slot, packet.length), pair.alice.outbox);
+            pair.alice.engine.onTunnelPacket(pair.now(), elsewhere, pair.alice.outbox); // not in the read
+            pool.submitFrom(null);
+            pair.alice.engine.onTunnelPacket(pair.now(), segment(read, slot, slot, packet.length),
+                    pair.alice.outbox); // in the read, but submitted after it was over
+            read.release(); // the segments hold it
+
+            pool.dispatch();
+            List<ByteBuf> sources = new ArrayList<>();
+            CryptoJob first = awaitCompleted(pool);
+            assertThrows(IllegalStateException.class, () -> pool.sourceOf(new CryptoJob()), "not the head job");
+            sources.add(pool.sourceOf(first));
+            complete(pair, pool, first);
+            for (int i = 0; i < 2; i++) {
+                CryptoJob job = awaitCompleted(pool);
+                sources.add(pool.sourceOf(job));
+                complete(pair, pool, job);
+            }
+            assertSame(read, sources.get(0), "the segment sealed while its read was fired keeps the read");
+            assertEquals(Arrays.asList(null, null), sources.subList(1, 3));
+            pair.alice.outbox.takeDatagrams().forEach(d -> d.content().release());
+            assertEquals(0, read.refCnt(), "the datagrams released, the read is gone");
+        }
+    }
+
+    /** A retained slice of {@code read}'s slot at {@code offset}, reader index at the headroom, as the TUN reader's. */
+    private static ByteBuf segment(ByteBuf read, int offset, int slot, int length) {
+        return read.retainedSlice(offset, slot).setIndex(Packets.HEADROOM, Packets.HEADROOM + length);
+    }
+
+    private static CryptoJob awaitCompleted(CryptoWorkers pool) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        CryptoJob job;
+        while ((job = pool.nextCompleted()) == null) {
+            assertTrue(System.nanoTime() < deadline, "a job completed within 10 s");
+            Thread.onSpinWait();
+        }
+        return job;
+    }
+
+    private static void complete(EnginePair pair, CryptoWorkers pool, CryptoJob job) {
+        pair.alice.engine.onCryptoDone(pair.now(), job, pair.alice.outbox);
+        pool.release(job);
     }
 
     @Test
@@ -213,8 +271,8 @@ class CryptoWorkersTest {
         }
     }
 
-    /** Waits until every worker has stopped spinning and sleeps. */
-    private static void awaitAllParked(CryptoWorkers pool) throws InterruptedException {
+    /** Waits until every worker has stopped spinning and sleeps (also {@link PipelineStagesTest}). */
+    static void awaitAllParked(CryptoWorkers pool) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (pool.parkedWorkers() < pool.workerCount()) {
             assertTrue(System.nanoTime() < deadline, "the workers did not park within 5 s");

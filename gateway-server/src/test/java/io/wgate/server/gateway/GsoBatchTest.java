@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.SegmentedDatagramPacket;
@@ -129,6 +130,40 @@ class GsoBatchTest {
     }
 
     @Test
+    void memoryRightAfterTheSourceBelongsToAnotherBufferAndEndsTheBatch() {
+        ByteBuf first = source.slice(0, 2000); // a source whose neighbour in memory is another buffer's
+        batch.start(slice(0, 1000), PEER, first);
+        assertTrue(batch.tryAppend(slice(1000, 1000), PEER));
+        ByteBuf neighbour = slice(2000, 1000);
+        assertFalse(batch.tryAppend(neighbour, PEER), "adjacent in memory, but not in the source");
+        neighbour.release();
+        List<Object> out = written();
+        assertEquals(1, out.size());
+        SegmentedDatagramPacket send = (SegmentedDatagramPacket) out.getFirst();
+        assertEquals(2000, send.content().readableBytes());
+        assertEquals(source.memoryAddress(), send.content().memoryAddress() + send.content().readerIndex(),
+                "a slice of the source, not a copy");
+        send.release();
+    }
+
+    @Test
+    void liesInTellsWhetherADatagramsBytesAreInsideTheSource() {
+        ByteBuf inside = slice(1000, 452);
+        ByteBuf heap = Unpooled.wrappedBuffer(new byte[10]);
+        try {
+            assertTrue(GsoBatch.liesIn(inside, source));
+            assertTrue(GsoBatch.liesIn(inside, source.slice(1000, 452)), "exactly the source");
+            assertFalse(GsoBatch.liesIn(inside, source.slice(1001, 452)), "starts before it");
+            assertFalse(GsoBatch.liesIn(inside, source.slice(1000, 451)), "ends after it");
+            assertFalse(GsoBatch.liesIn(inside, source.slice(0, 1000)), "just before it");
+            assertFalse(GsoBatch.liesIn(heap, source), "no native address");
+            assertFalse(GsoBatch.liesIn(inside, heap), "a source with no native address");
+        } finally {
+            inside.release();
+        }
+    }
+
+    @Test
     void aBatchHoldsAtMostSixtyFourDatagramsAndTheLargestUdpPayload() {
         for (int i = 0; i < 64; i++) {
             offer(slice(i * 1000, 1000), PEER);
@@ -152,7 +187,7 @@ class GsoBatchTest {
 
     @Test
     void withoutASourceDatagramsOfOneSizeToOneEndpointAreCopiedIntoOneSend() {
-        // Datagrams sealed by crypto workers: sent after their TUN read was fired, so the batch has no source.
+        // Datagrams of no known TUN read (keepalives, packets that waited for a handshake): the batch has no source.
         ByteBuf first = slice(0, 100);
         batch.start(first, PEER, null);
         assertTrue(batch.tryAppend(slice(300, 100), PEER), "not adjacent, but copied");

@@ -62,8 +62,39 @@ class NettyOutboxTest {
     }
 
     @Test
-    void datagramsSentAfterTheirTunReadWasFiredStillLeaveAsOneGsoSend() {
-        // As with crypto workers: sealed slices of a TUN read, sent when their jobs complete (no read being fired).
+    void aWorkersDatagramsLeaveAsASliceOfTheReadTheDriverNames() {
+        NettyOutbox outbox = new NettyOutbox(udp, tun, true);
+        ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(3 * 1000);
+        for (int i = 0; i < 3 * 1000; i++) {
+            read.writeByte(i / 1000);
+        }
+        outbox.completing(read); // as the driver does for each job that kept the read it was cut from
+        for (int i = 0; i < 3; i++) {
+            assertTrue(outbox.sendDatagram(read.retainedSlice(i * 1000, 1000), PEER));
+        }
+        outbox.completing(null);
+        assertTrue(outbox.sendDatagram(datagram(1000), PEER), "a datagram of no read: not in the slice");
+        outbox.flush();
+        SegmentedDatagramPacket send = assertInstanceOf(SegmentedDatagramPacket.class, udp.readOutbound());
+        try {
+            assertEquals(3000, send.content().readableBytes());
+            assertEquals(read.memoryAddress(), send.content().memoryAddress() + send.content().readerIndex(),
+                    "the read's own memory, not a copy");
+            assertEquals(2, read.refCnt(), "the read and the send hold it, the datagrams were released");
+        } finally {
+            send.release();
+        }
+        DatagramPacket other = udp.readOutbound();
+        assertFalse(other instanceof SegmentedDatagramPacket);
+        other.release();
+        assertEquals(1, read.refCnt());
+        read.release();
+    }
+
+    @Test
+    void datagramsOfNoKnownReadLeaveAsOneGsoSendByCopy() {
+        // Slices of a TUN read sent when no read is being fired and the driver named none (as before the crypto
+        // workers kept their read): the datagrams are copied into one send.
         NettyOutbox outbox = new NettyOutbox(udp, tun, true);
         ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(3 * 1000);
         for (int i = 0; i < 3 * 1000; i++) {

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.wgate.core.DropReason;
 import io.wgate.core.testkit.EnginePair;
 import io.wgate.core.testkit.Packets;
@@ -173,6 +174,49 @@ class PipelineStagesTest {
             opened.getFirst().release();
         }
         assertNull(udp.readOutbound());
+    }
+
+    @Test
+    void segmentsOfOneReadThatWorkersSealedLeaveAsOneGsoSendOfTheReadsOwnMemory() throws InterruptedException {
+        driver.attach(new NettyOutbox(udp, tun, true));
+        useWorkers(2);
+        CryptoWorkersTest.awaitAllParked(workers); // the batch is small: the loop runs it itself, all at once
+        int length = 224; // a multiple of 16: no padding, so each framed message fills its slot exactly
+        int slot = Packets.HEADROOM + length + ChaCha20Poly1305.TAG_LENGTH;
+        ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(5 * slot); // laid out as the TUN reader does
+        read.writeZero(5 * slot);
+        for (int i = 0; i < 5; i++) {
+            read.setBytes(i * slot + Packets.HEADROOM, udp4Bytes("10.10.10.5", "192.168.1.5", length - 28, i));
+        }
+        long readAddress = read.memoryAddress();
+        flushes.clear();
+        for (int i = 0; i < 5; i++) {
+            driver.onTunnelPacket(read.retainedSlice(i * slot, slot).setIndex(Packets.HEADROOM,
+                    Packets.HEADROOM + length), read);
+        }
+        read.release(); // the segments hold it
+        driver.afterBatch(); // the read burst is over: the jobs run and complete after the read was fired
+
+        SegmentedDatagramPacket send = assertInstanceOf(SegmentedDatagramPacket.class, udp.readOutbound());
+        try {
+            assertEquals(slot, send.segmentSize());
+            assertEquals(5 * slot, send.content().readableBytes());
+            assertEquals(readAddress, send.content().memoryAddress() + send.content().readerIndex(),
+                    "the read's own memory: no copy");
+            for (int i = 0; i < 5; i++) {
+                pair.bob.engine.onDatagram(pair.now(), send.content().retainedSlice(i * slot, slot),
+                        EnginePair.ALICE_ADDRESS, pair.bob.outbox);
+                List<ByteBuf> opened = pair.bob.outbox.takeTunnelPackets();
+                assertEquals(1, opened.size(), "segment " + i + " opened");
+                assertArrayEquals(udp4Bytes("10.10.10.5", "192.168.1.5", length - 28, i),
+                        Packets.bytes(opened.getFirst()));
+                opened.getFirst().release();
+            }
+        } finally {
+            send.release();
+        }
+        assertNull(udp.readOutbound());
+        assertEquals(List.of("udp"), flushes);
     }
 
     @Test

@@ -192,13 +192,16 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         submitSource = source;
     }
 
-    /** The buffer the message of {@code job}, a job {@link #nextCompleted} returned, lies in; else null. */
+    /**
+     * The buffer the message of {@code job}, a job {@link #nextCompleted} returned, lies in, if it sealed it; else
+     * null (an open, a failed seal: the engine releases that message, and with it maybe the last hold on the buffer).
+     */
     public ByteBuf sourceOf(CryptoJob job) {
         int slot = (int) (head & mask);
         if (job != ring[slot]) {
             throw new IllegalStateException("the source of the job nextCompleted returned only");
         }
-        return sources[slot];
+        return job.kind() == CryptoJob.SEAL && job.succeeded() ? sources[slot] : null;
     }
 
     /** Makes every submitted job visible to the workers and wakes those that sleep. Cheap when nothing is new. */

@@ -46,6 +46,11 @@ final class GsoBatch {
         return count == 0;
     }
 
+    /** Whether the batch leaves as a slice of its source (else its datagrams are copied into one buffer). */
+    boolean zeroCopy() {
+        return source != null;
+    }
+
     /** Datagrams in the batch. */
     int size() {
         return count;

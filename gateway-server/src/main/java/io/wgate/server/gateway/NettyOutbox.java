@@ -46,11 +46,12 @@ final class NettyOutbox implements Outbox {
     private Channel handshakeUdp;
     private final Channel tun;
     private final GsoBatch gsoBatch = new GsoBatch();
-    /** The buffer the datagram of the crypto job being completed was cut from, or null ({@link #completing}). */
+    /** The buffer the next datagram, a crypto job's, was cut from, or null ({@link #completing}). */
     private ByteBuf completionSource;
     private boolean gso;
     private long gsoSends;
     private long gsoDatagrams;
+    private long gsoCopies;
     private boolean udpPending;
     private boolean handshakeUdpPending;
     private boolean tunPending;
@@ -79,6 +80,8 @@ final class NettyOutbox implements Outbox {
     /** Takes ownership of {@code datagram}; false when it was dropped because the socket is backed up. */
     @Override
     public boolean sendDatagram(ByteBuf datagram, InetSocketAddress recipient) {
+        ByteBuf named = completionSource;
+        completionSource = null; // it names where this datagram lies, and it is alive only while this datagram is
         if (!udp.isWritable()) {
             UDP_DROPS.setOpaque(this, udpBackpressureDrops + 1);
             datagram.release();
@@ -91,7 +94,7 @@ final class NettyOutbox implements Outbox {
         }
         if (!gsoBatch.tryAppend(datagram, recipient)) {
             writeGsoBatch();
-            ByteBuf source = completionSource;
+            ByteBuf source = named;
             if (source == null && tun instanceof TunChannel t) {
                 source = t.firingSegmentsOf();
             }
@@ -133,15 +136,17 @@ final class NettyOutbox implements Outbox {
         if (datagrams > 1) {
             gsoSends++;
             gsoDatagrams += datagrams;
+            gsoCopies += gsoBatch.zeroCopy() ? 0 : 1;
         }
         gsoBatch.writeTo(udp);
         udpPending = true;
     }
 
     /**
-     * The datagrams sent from now on, until the next call, come from a crypto job whose message lies in
-     * {@code source} ({@link CryptoWorkers#sourceOf}; null: none): they may leave as a zero-copy slice of it, as
-     * those sealed while their TUN read is fired do.
+     * The next datagram sent is the message of a crypto job that lies in {@code source}
+     * ({@link CryptoWorkers#sourceOf}; null: none): it may leave as a zero-copy slice of it, as those sealed while
+     * their TUN read is fired do. Only that one: the datagram keeps {@code source} alive, nothing else sent while
+     * completing the job does.
      */
     void completing(ByteBuf source) {
         completionSource = source;
@@ -168,6 +173,11 @@ final class NettyOutbox implements Outbox {
 
     long gsoDatagrams() {
         return gsoDatagrams;
+    }
+
+    /** Segmented sends whose datagrams were copied into one buffer, no read being known for them (engine loop). */
+    long gsoCopies() {
+        return gsoCopies;
     }
 
     /** Takes ownership of {@code packet}. */

@@ -92,6 +92,24 @@ class NettyOutboxTest {
     }
 
     @Test
+    void theNamedReadHoldsForTheNextDatagramOnly() {
+        // What else goes out while a job completes (a rekey's initiation) is not its message: its read may be gone.
+        NettyOutbox outbox = new NettyOutbox(udp, tun, true);
+        ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(3 * 1000).writeZero(3 * 1000);
+        InetSocketAddress other = new InetSocketAddress("203.0.113.4", 51820);
+        outbox.completing(read);
+        assertTrue(outbox.sendDatagram(read.retainedSlice(0, 1000), PEER));
+        assertTrue(outbox.sendDatagram(read.retainedSlice(1000, 1000), other)); // another endpoint: a new batch
+        assertTrue(outbox.sendDatagram(read.retainedSlice(2000, 1000), other));
+        outbox.flush();
+        assertEquals(List.of(1L, 2L, 1L), List.of(outbox.gsoSends(), outbox.gsoDatagrams(), outbox.gsoCopies()),
+                "the second batch had no read named: copied");
+        drain(udp);
+        assertEquals(1, read.refCnt());
+        read.release();
+    }
+
+    @Test
     void datagramsOfNoKnownReadLeaveAsOneGsoSendByCopy() {
         // Slices of a TUN read sent when no read is being fired and the driver named none (as before the crypto
         // workers kept their read): the datagrams are copied into one send.

@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
@@ -38,6 +37,13 @@ import java.util.function.Supplier;
  * own AEAD, when it ends a batch of at most one block ({@link #dispatchAndRun}: no worker is woken for it) and while
  * it waits for space ({@link #awaitSpace}).
  *
+ * <p>Cache lines: what a worker reads for each job shares no cache line with what the owner writes for each packet
+ * ({@code tail}, {@code head}, {@link #submitFrom}'s source, in this object): the worker's loop holds the arrays in
+ * locals and never reads this object's fields. The two shared sequences sit far apart in one padded array, and the
+ * {@code done} stamps of neighbouring blocks, which different workers write, on lines of their own (as Aeron and the
+ * Disruptor pad their sequences). On two cores this measured no different (benchmarks/README.md, fifth pass); it is
+ * there for the machines where eight or more workers share these lines.
+ *
  * <p>Threads: {@link #claim}, {@link #submit}, {@link #dispatch}, {@link #dispatchAndRun}, {@link #nextCompleted},
  * {@link #release}, {@link #retire}, {@link #awaitSpace}, {@link #submitFrom} and {@link #sourceOf} on the owner
  * thread only (the engine's event loop: checked by the caller, {@link EngineDriver}); {@link #close} from any thread
@@ -54,7 +60,20 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
     private static final int IDLE_SPINS = 256;
     /** Jobs submitted between two publications within one batch, so workers start before the batch ends. */
     private static final int PUBLISH_EVERY = 64;
-    private static final VarHandle DONE = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    /**
+     * Where the two shared sequences sit in {@link #cursors}: each with at least 64 bytes of the array on either side,
+     * so neither shares a cache line with the other or with anything else (workers compare-and-set {@code claimed} for
+     * every range; the owner stores {@code published} every {@value #PUBLISH_EVERY} jobs and reads it at each submit).
+     */
+    private static final int CLAIMED = 8;
+    private static final int PUBLISHED = 24;
+    private static final int CURSORS = 33;
+    /**
+     * Stamps per block in {@link #done}: a block's {@value #BLOCK} stamps in the middle of {@value} longs, so that the
+     * stamps of neighbouring blocks, which different workers write, never share a cache line.
+     */
+    private static final int DONE_STRIDE = 2 * BLOCK;
     private static final long STARTUP_TIMEOUT_SECONDS = 10;
     /** How long {@link #close} waits for each worker to end. */
     static final long STOP_WAIT_MILLIS = 1000;
@@ -68,22 +87,25 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
     private final ByteBuf[] sources;
     /** What {@link #submit} records as the source of the jobs it takes, when their messages lie in it. Owner only. */
     private ByteBuf submitSource;
-    /** For each slot, the sequence of the last job run in it (release store by a worker, acquire by the owner). */
+    /**
+     * For each slot, at {@link #doneIndex}, the sequence of the last job run in it (release store by a worker, acquire
+     * by the owner).
+     */
     private final long[] done;
-    /** Every job below it is taken by a worker; workers advance it a range at a time by compare-and-set. */
-    private final AtomicLong claimed = new AtomicLong();
+    /**
+     * The shared sequences, apart ({@link #CLAIMED}, {@link #PUBLISHED}). {@code claimed}: every job below it is taken;
+     * workers (and the owner, for the jobs no worker took) advance it a range at a time by compare-and-set.
+     * {@code published}: the tail as the workers see it, every job below it is filled; a volatile store by
+     * {@link #dispatch} and a volatile load by a worker about to park, each followed or preceded by the {@code parked}
+     * flag, so that one of them always sees the other (no lost wake-up); acquire loads elsewhere.
+     */
+    private final long[] cursors = new long[CURSORS];
     private final int mask;
     private final Worker[] workers;
     private final Executor completions;
     private final Runnable onCompleted;
     private final Runnable completionTask = this::runCompletion;
     private final AtomicBoolean completionRequested = new AtomicBoolean();
-    /**
-     * The tail as the workers see it: every job below it is filled. A volatile store by {@link #dispatch} and a
-     * volatile load by a worker about to park, each followed or preceded by the {@code parked} flag, so that one of
-     * them always sees the other (no lost wake-up); acquire loads elsewhere.
-     */
-    private final AtomicLong published = new AtomicLong();
     /** Keypairs waiting for the jobs before them to complete, with the tail at their retirement. Owner only. */
     private final ArrayDeque<Keypair> retired = new ArrayDeque<>();
     private final ArrayDeque<Long> retiredAt = new ArrayDeque<>();
@@ -118,7 +140,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
             ring[i] = new CryptoJob();
         }
         this.sources = new ByteBuf[capacity];
-        this.done = new long[capacity];
+        this.done = new long[capacity / BLOCK * DONE_STRIDE];
         Arrays.fill(done, -1); // no sequence: nothing done yet
         this.mask = capacity - 1;
         this.completions = Objects.requireNonNull(completions, "completions");
@@ -177,7 +199,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         ByteBuf source = submitSource;
         sources[(int) (tail & mask)] = source != null && GsoBatch.liesIn(job.buffer(), source) ? source : null;
         tail++;
-        if (tail - published.getPlain() >= PUBLISH_EVERY) {
+        if (tail - (long) LONGS.get(cursors, PUBLISHED) >= PUBLISH_EVERY) {
             dispatch();
         }
     }
@@ -219,7 +241,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
      * @return the jobs the owner ran
      */
     public int dispatchAndRun(ChaCha20Poly1305 aead) {
-        if (tail - claimed.get() > BLOCK) {
+        if (tail - (long) LONGS.getVolatile(cursors, CLAIMED) > BLOCK) {
             publish(true);
             return 0;
         }
@@ -229,10 +251,10 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
 
     /** Publishes the tail and, when {@code wake}, unparks the workers that sleep. */
     private void publish(boolean wake) {
-        if (published.getPlain() == tail) {
+        if ((long) LONGS.get(cursors, PUBLISHED) == tail) {
             return;
         }
-        published.set(tail); // volatile: the parked flags read below cannot be read before this store is visible
+        LONGS.setVolatile(cursors, PUBLISHED, tail); // the parked flags read below cannot be read before it is visible
         if (wake) {
             for (Worker worker : workers) {
                 if (worker.parked) {
@@ -247,13 +269,13 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
      * no worker left asleep by {@link #dispatchAndRun} is then needed for them).
      */
     private int runUnclaimed(ChaCha20Poly1305 aead) {
-        long limit = published.getPlain();
+        long limit = (long) LONGS.get(cursors, PUBLISHED);
         int ran = 0;
         long first;
-        while ((first = claimed.get()) < limit) {
-            long end = claimRange(first, limit);
+        while ((first = (long) LONGS.getVolatile(cursors, CLAIMED)) < limit) {
+            long end = claimRange(cursors, first, limit);
             if (end >= 0) {
-                runRange(first, end, aead);
+                runRange(ring, done, mask, first, end, aead);
                 ran += (int) (end - first);
             }
         }
@@ -263,20 +285,27 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
     /**
      * Takes the published jobs from {@code first} (the {@code claimed} value just read, below {@code limit}) to the
      * end of its block at most: returns the end of the range taken, or -1 if another thread took {@code first}
-     * first. Owner or worker.
+     * first. Owner or worker. Static, as {@link #runRange}: a worker passes what it holds and never reads this
+     * object, whose {@code tail} and {@code head} the owner writes for every packet (a cache miss per job).
      */
-    private long claimRange(long first, long limit) {
+    private static long claimRange(long[] cursors, long first, long limit) {
         long end = Math.min((first | (BLOCK - 1)) + 1, limit);
-        return claimed.compareAndSet(first, end) ? end : -1;
+        return LONGS.compareAndSet(cursors, CLAIMED, first, end) ? end : -1;
     }
 
     /** Runs the jobs of sequences {@code [first, end)} and stamps each done. Owner or worker. */
-    private void runRange(long first, long end, ChaCha20Poly1305 aead) {
+    private static void runRange(CryptoJob[] ring, long[] done, int mask, long first, long end,
+                                 ChaCha20Poly1305 aead) {
         for (long s = first; s < end; s++) {
             int slot = (int) (s & mask);
             ring[slot].run(aead);
-            DONE.setRelease(done, slot, s);
+            LONGS.setRelease(done, doneIndex(slot), s);
         }
+    }
+
+    /** Where the stamp of {@code slot} lies in {@link #done}. */
+    static int doneIndex(int slot) {
+        return slot / BLOCK * DONE_STRIDE + BLOCK / 2 + slot % BLOCK;
     }
 
     /**
@@ -288,7 +317,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
             return null;
         }
         int slot = (int) (head & mask);
-        return (long) DONE.getAcquire(done, slot) == head ? ring[slot] : null;
+        return (long) LONGS.getAcquire(done, doneIndex(slot)) == head ? ring[slot] : null;
     }
 
     /** The head job was completed: its slot can be claimed again; keypairs retired before it are destroyed. */
@@ -386,6 +415,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
     public void close() {
         closed = true;
         for (Worker worker : workers) {
+            worker.stop = true;
             LockSupport.unpark(worker.thread);
         }
         for (Worker worker : workers) {
@@ -439,6 +469,8 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         /** The CPU to pin to, or -1. */
         private final int cpu;
         volatile boolean parked;
+        /** Set by {@link #close}: the worker's own copy of {@code closed}, so that its loop reads only its own line. */
+        volatile boolean stop;
         Thread thread;
 
         Worker(int number, Supplier<ChaCha20Poly1305> aeads, int cpu) {
@@ -460,41 +492,55 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
             }
             startedWorkers.countDown();
             try (ChaCha20Poly1305 aead = aeads.get()) {
-                int idle = 0;
-                boolean worked = false;
-                long runEnd = 0; // the tail published when this worker last asked for completion
-                while (!closed) {
-                    long limit = published.getAcquire();
-                    long first = claimed.get();
-                    if (first >= limit) {
-                        if (worked) { // out of work: the owner learns at once what this worker finished
-                            worked = false;
-                            requestCompletion();
-                        }
-                        if (++idle < IDLE_SPINS) {
-                            Thread.onSpinWait();
-                            continue;
-                        }
-                        idle = 0;
-                        parked = true;
-                        if (published.get() <= claimed.get() && !closed) { // volatile, after the parked flag
-                            LockSupport.park(this);
-                        }
-                        parked = false;
-                        continue;
-                    }
-                    long end = claimRange(first, limit);
-                    if (end < 0) {
-                        continue; // another thread took it
-                    }
-                    idle = 0;
-                    worked = true;
-                    runRange(first, end, aead);
-                    if (end >= runEnd) { // everything published when it last asked is taken: ask again
-                        runEnd = limit;
-                        worked = false; // this request covers the range, running out of work need not ask again
+                work(aead);
+            }
+        }
+
+        /**
+         * The worker's loop. It reads its own fields, these locals and the shared arrays, never the fields of the
+         * {@code CryptoWorkers} object: the owner writes {@code tail} and {@code head} there for every packet, and a
+         * field of the same cache line read after each job's call would cost a miss per job.
+         */
+        private void work(ChaCha20Poly1305 aead) {
+            final CryptoJob[] jobs = ring;
+            final long[] stamps = done;
+            final long[] sequences = cursors;
+            final int slots = mask;
+            int idle = 0;
+            boolean worked = false;
+            long runEnd = 0; // the tail published when this worker last asked for completion
+            while (!stop) {
+                long limit = (long) LONGS.getAcquire(sequences, PUBLISHED);
+                long first = (long) LONGS.getVolatile(sequences, CLAIMED);
+                if (first >= limit) {
+                    if (worked) { // out of work: the owner learns at once what this worker finished
+                        worked = false;
                         requestCompletion();
                     }
+                    if (++idle < IDLE_SPINS) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    idle = 0;
+                    parked = true;
+                    if ((long) LONGS.getVolatile(sequences, PUBLISHED) <= (long) LONGS.getVolatile(sequences, CLAIMED)
+                            && !stop) { // volatile loads, after the parked flag
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                    continue;
+                }
+                long end = claimRange(sequences, first, limit);
+                if (end < 0) {
+                    continue; // another thread took it
+                }
+                idle = 0;
+                worked = true;
+                runRange(jobs, stamps, slots, first, end, aead);
+                if (end >= runEnd) { // everything published when it last asked is taken: ask again
+                    runEnd = limit;
+                    worked = false; // this request covers the range, running out of work need not ask again
+                    requestCompletion();
                 }
             }
         }

@@ -20,7 +20,9 @@ import io.wgate.crypto.AeadKey;
 import io.wgate.crypto.ChaCha20Poly1305;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -277,6 +279,24 @@ class CryptoWorkersTest {
         while (pool.parkedWorkers() < pool.workerCount()) {
             assertTrue(System.nanoTime() < deadline, "the workers did not park within 5 s");
             Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void theStampsOfNeighbouringBlocksNeverShareACacheLine() {
+        int capacity = 1024;
+        Set<Integer> seen = new HashSet<>();
+        for (int slot = 0; slot < capacity; slot++) {
+            int index = CryptoWorkers.doneIndex(slot);
+            assertTrue(index >= 0 && index < capacity * 2, "slot " + slot + " inside the array");
+            assertTrue(seen.add(index), "slot " + slot + " has a stamp of its own");
+            if (slot % CryptoWorkers.BLOCK == 0 && slot > 0) {
+                int previousBlockEnd = CryptoWorkers.doneIndex(slot - 1);
+                assertTrue((index - previousBlockEnd) * Long.BYTES > 64, "blocks " + (slot / CryptoWorkers.BLOCK - 1)
+                        + " and " + slot / CryptoWorkers.BLOCK + " are more than a 64-byte line apart");
+            } else if (slot > 0) {
+                assertEquals(CryptoWorkers.doneIndex(slot - 1) + 1, index, "a block's stamps are adjacent");
+            }
         }
     }
 

@@ -39,10 +39,10 @@ import java.util.function.Supplier;
  *
  * <p>Cache lines: what a worker reads for each job shares no cache line with what the owner writes for each packet
  * ({@code tail}, {@code head}, {@link #submitFrom}'s source, in this object): the worker's loop holds the arrays in
- * locals and never reads this object's fields. The two shared sequences sit far apart in one padded array, and the
- * {@code done} stamps of neighbouring blocks, which different workers write, on lines of their own (as Aeron and the
- * Disruptor pad their sequences). On two cores this measured no different (benchmarks/README.md, fifth pass); it is
- * there for the machines where eight or more workers share these lines.
+ * locals and reads no field of this object per job (only when it asks for completion). The two shared sequences sit
+ * far apart in one padded array, and the {@code done} stamps of neighbouring blocks, which different workers write,
+ * on lines of their own (as Aeron and the Disruptor pad their sequences). On two cores this measured no different
+ * (benchmarks/README.md, fifth pass); it is there for the machines where eight or more workers share these lines.
  *
  * <p>Threads: {@link #claim}, {@link #submit}, {@link #dispatch}, {@link #dispatchAndRun}, {@link #nextCompleted},
  * {@link #release}, {@link #retire}, {@link #awaitSpace}, {@link #submitFrom} and {@link #sourceOf} on the owner
@@ -140,7 +140,7 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
             ring[i] = new CryptoJob();
         }
         this.sources = new ByteBuf[capacity];
-        this.done = new long[capacity / BLOCK * DONE_STRIDE];
+        this.done = new long[doneLength(capacity)];
         Arrays.fill(done, -1); // no sequence: nothing done yet
         this.mask = capacity - 1;
         this.completions = Objects.requireNonNull(completions, "completions");
@@ -301,6 +301,11 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
             ring[slot].run(aead);
             LONGS.setRelease(done, doneIndex(slot), s);
         }
+    }
+
+    /** Length of {@link #done} for a ring of {@code capacity} slots. */
+    static int doneLength(int capacity) {
+        return capacity / BLOCK * DONE_STRIDE;
     }
 
     /** Where the stamp of {@code slot} lies in {@link #done}. */
@@ -497,9 +502,10 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         }
 
         /**
-         * The worker's loop. It reads its own fields, these locals and the shared arrays, never the fields of the
-         * {@code CryptoWorkers} object: the owner writes {@code tail} and {@code head} there for every packet, and a
-         * field of the same cache line read after each job's call would cost a miss per job.
+         * The worker's loop. Per job it reads its own fields, these locals and the shared arrays, no field of the
+         * {@code CryptoWorkers} object (only when it asks for completion): the owner writes {@code tail} and
+         * {@code head} there for every packet, and a field of the same cache line read after each job's call would
+         * cost a miss per job.
          */
         private void work(ChaCha20Poly1305 aead) {
             final CryptoJob[] jobs = ring;

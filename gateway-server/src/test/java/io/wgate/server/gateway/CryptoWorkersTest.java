@@ -288,7 +288,7 @@ class CryptoWorkersTest {
         Set<Integer> seen = new HashSet<>();
         for (int slot = 0; slot < capacity; slot++) {
             int index = CryptoWorkers.doneIndex(slot);
-            assertTrue(index >= 0 && index < capacity * 2, "slot " + slot + " inside the array");
+            assertTrue(index >= 0 && index < CryptoWorkers.doneLength(capacity), "slot " + slot + " inside the array");
             assertTrue(seen.add(index), "slot " + slot + " has a stamp of its own");
             if (slot % CryptoWorkers.BLOCK == 0 && slot > 0) {
                 int previousBlockEnd = CryptoWorkers.doneIndex(slot - 1);

@@ -117,6 +117,18 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
     private volatile RuntimeException startFailure;
 
     /**
+     * The ring capacity for {@code workerCount} workers: {@code minimum} (a power of two) or, when that leaves fewer
+     * than {@value #BLOCK} jobs per worker, the next power of two that does not.
+     */
+    public static int capacityFor(int workerCount, int minimum) {
+        if (Integer.bitCount(minimum) != 1) {
+            throw new IllegalArgumentException("the minimum capacity must be a power of two, got " + minimum);
+        }
+        int needed = BLOCK * Math.max(workerCount, 1);
+        return Math.max(minimum, Integer.highestOneBit(needed - 1) << 1);
+    }
+
+    /**
      * Starts {@code workerCount} threads named by {@code threadName} (given the worker number), each with its own
      * AEAD from {@code aeads} and, when {@code cpuOf} gives a CPU (not -1) for its number, pinned to it; returns once
      * all of them run.

@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class DataPlane {
 
     private static final long LOOP_TASK_TIMEOUT_SECONDS = 30;
-    /** Crypto jobs in flight at most (a few read bursts' worth). */
+    /** Crypto jobs in flight at most (a few read bursts' worth); more for many workers, {@link CryptoWorkers#capacityFor}. */
     private static final int CRYPTO_RING_JOBS = 1024;
     /**
      * Initiations waiting for the handshake worker at most: twice the engine's under-load depth, so the engine asks
@@ -122,7 +122,8 @@ final class DataPlane {
         cryptoWorkers = workerCount;
         if (workerCount > 0) {
             onLoop(() -> {
-                driver.useWorkers(new CryptoWorkers(workerCount, CRYPTO_RING_JOBS, implementation::newInstance,
+                driver.useWorkers(new CryptoWorkers(workerCount,
+                        CryptoWorkers.capacityFor(workerCount, CRYPTO_RING_JOBS), implementation::newInstance,
                         k -> "wgate-" + name + "-crypto-" + k, k -> cpus == null ? -1 : cpus.workerCpu(k), loop,
                         driver::completeCryptoJobs), aead);
                 return null;

@@ -68,29 +68,30 @@ class CryptoWorkersTest {
 
     @Test
     void aFullRingDropsTheNextPacketBeforeItTakesACounter() {
-        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(2, 16, () -> { });
+        int capacity = 2 * CryptoWorkers.BLOCK;
+        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(2, capacity, () -> { });
              ChaCha20Poly1305 loopAead = AeadImplementation.select("auto").newInstance()) {
             pair.alice.engine.setCryptoQueue(pool);
             Keypair keypair = pair.alice.peer.keypairs().current();
             long before = keypair.sendCounter();
-            send(pair, 17);
+            send(pair, capacity + 1);
             assertEquals(1, pair.alice.engine.drops().get(DropReason.CRYPTO_QUEUE_FULL));
-            assertEquals(before + 16, keypair.sendCounter(), "the dropped packet used no counter");
+            assertEquals(before + capacity, keypair.sendCounter(), "the dropped packet used no counter");
             assertNull(pool.claim());
             assertTrue(pool.awaitSpace(1, loopAead), "a full ring waits for the workers to finish the head job");
             assertNotNull(pool.nextCompleted());
             completeAll(pair, pool);
             assertFalse(pool.awaitSpace(1000, loopAead),
                     "nothing in flight: no wait, even for more slots than the ring has");
-            assertEquals(16, pair.alice.outbox.takeDatagrams().stream().peek(d -> d.content().release()).toList()
-                    .size());
+            assertEquals(capacity, pair.alice.outbox.takeDatagrams().stream().peek(d -> d.content().release())
+                    .toList().size());
             assertNotNull(pool.claim(), "slots are free again");
         }
     }
 
     @Test
     void aJobKeepsTheReadBufferItsMessageLiesInForItsCompletion() {
-        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(1, 8, () -> { })) {
+        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(1, CryptoWorkers.BLOCK, () -> { })) {
             pair.alice.engine.setCryptoQueue(pool);
             ByteBuf elsewhere = Packets.udp4("10.10.10.1", "192.168.1.1", Packets.payload(300, 0));
             byte[] packet = Packets.bytes(elsewhere);
@@ -160,7 +161,7 @@ class CryptoWorkersTest {
 
     @Test
     void aKeypairRetiredWithNothingInFlightIsDestroyedAtOnce() {
-        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(1, 8, () -> { })) {
+        try (EnginePair pair = establishedPair(); CryptoWorkers pool = workers(1, CryptoWorkers.BLOCK, () -> { })) {
             pair.alice.engine.setCryptoQueue(pool);
             Keypair keypair = pair.alice.peer.keypairs().current();
             pair.alice.engine.removePeer(pair.alice.peer);
@@ -302,7 +303,7 @@ class CryptoWorkersTest {
 
     @Test
     void jobsMustBeSubmittedAndReleasedInOrder() {
-        try (CryptoWorkers pool = workers(1, 8, () -> { })) {
+        try (CryptoWorkers pool = workers(1, CryptoWorkers.BLOCK, () -> { })) {
             CryptoJob first = pool.claim();
             assertSame(first, pool.claim(), "the same job until it is submitted");
             assertThrows(IllegalStateException.class, () -> pool.submit(new CryptoJob()));
@@ -325,8 +326,22 @@ class CryptoWorkersTest {
                 .contains("at least one"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> workers(2, 24, () -> { })).getMessage()
                 .contains("power of two"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> workers(4, 16, () -> { })).getMessage()
-                .contains("at least 32"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> workers(4, 2 * CryptoWorkers.BLOCK, () -> { }))
+                .getMessage().contains("at least " + 4 * CryptoWorkers.BLOCK));
+    }
+
+    @Test
+    void theRingGrowsWithTheWorkersSoThatTheLargestCountStarts() {
+        assertEquals(1024, CryptoWorkers.capacityFor(2, 1024));
+        assertEquals(1024, CryptoWorkers.capacityFor(1024 / CryptoWorkers.BLOCK, 1024), "a block each exactly");
+        assertEquals(2048, CryptoWorkers.capacityFor(1024 / CryptoWorkers.BLOCK + 1, 1024));
+        assertEquals(64, CryptoWorkers.capacityFor(0, 64));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CryptoWorkers.capacityFor(2, 1000))
+                .getMessage().contains("power of two, got 1000"));
+        int most = GatewayOptions.MAX_WORKERS;
+        try (CryptoWorkers pool = workers(most, CryptoWorkers.capacityFor(most, 1024), () -> { })) {
+            assertEquals(most, pool.workerCount(), "--crypto-workers " + most + " starts with the gateway's ring");
+        }
     }
 
     /**

@@ -107,9 +107,11 @@ public record GatewayOptions(TransportKind transport, String aead, int endpointR
      * least {@value #AUTO_MIN_CORES}; 0 means the event loop seals and opens inline. Below that many cores auto
      * stays inline: measured on two cores (benchmarks/README.md, "Throughput II"), handing each packet to another
      * thread and back costs more than a second core gains when the loop, the workers and the traffic share them.
+     * Auto starts {@value #MAX_WORKERS} at most, as many as the option takes.
      */
     public int effectiveCryptoWorkers(int availableCores) {
-        int count = cryptoWorkers == AUTO_WORKERS ? (availableCores >= AUTO_MIN_CORES ? availableCores : 0)
+        int count = cryptoWorkers == AUTO_WORKERS
+                ? (availableCores >= AUTO_MIN_CORES ? Math.min(availableCores, MAX_WORKERS) : 0)
                 : cryptoWorkers;
         return count <= 1 ? 0 : count;
     }

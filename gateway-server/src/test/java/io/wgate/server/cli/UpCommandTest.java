@@ -314,6 +314,8 @@ class UpCommandTest {
     void oneWorkerOrNoneMeansTheLoopSealsInlineAndAutoMeansOnePerCoreFromFourCores() {
         GatewayOptions options = GatewayOptions.defaults();
         assertEquals(16, options.effectiveCryptoWorkers(16));
+        assertEquals(GatewayOptions.MAX_WORKERS, options.effectiveCryptoWorkers(GatewayOptions.MAX_WORKERS));
+        assertEquals(GatewayOptions.MAX_WORKERS, options.effectiveCryptoWorkers(384), "auto stops at the most");
         assertEquals(4, options.effectiveCryptoWorkers(4));
         assertEquals(0, options.effectiveCryptoWorkers(3));
         assertEquals(0, options.effectiveCryptoWorkers(2));

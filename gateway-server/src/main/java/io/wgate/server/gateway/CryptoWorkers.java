@@ -118,11 +118,15 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
 
     /**
      * The ring capacity for {@code workerCount} workers: {@code minimum} (a power of two) or, when that leaves fewer
-     * than {@value #BLOCK} jobs per worker, the next power of two that does not.
+     * than {@value #BLOCK} jobs per worker, the smallest power of two that does not.
      */
     public static int capacityFor(int workerCount, int minimum) {
-        if (Integer.bitCount(minimum) != 1) {
+        if (minimum <= 0 || Integer.bitCount(minimum) != 1) {
             throw new IllegalArgumentException("the minimum capacity must be a power of two, got " + minimum);
+        }
+        if (workerCount > (1 << 30) / BLOCK) {
+            throw new IllegalArgumentException("no ring holds " + BLOCK + " jobs for each of " + workerCount
+                    + " workers");
         }
         int needed = BLOCK * Math.max(workerCount, 1);
         return Math.max(minimum, Integer.highestOneBit(needed - 1) << 1);

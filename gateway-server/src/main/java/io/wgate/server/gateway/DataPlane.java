@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class DataPlane {
 
     private static final long LOOP_TASK_TIMEOUT_SECONDS = 30;
-    /** Crypto jobs in flight at most (a few read bursts' worth); more for many workers, {@link CryptoWorkers#capacityFor}. */
+    /** Crypto jobs in flight at most (a few read bursts' worth); more for many workers (CryptoWorkers.capacityFor). */
     private static final int CRYPTO_RING_JOBS = 1024;
     /**
      * Initiations waiting for the handshake worker at most: twice the engine's under-load depth, so the engine asks

@@ -338,6 +338,9 @@ class CryptoWorkersTest {
         assertEquals(64, CryptoWorkers.capacityFor(0, 64));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> CryptoWorkers.capacityFor(2, 1000))
                 .getMessage().contains("power of two, got 1000"));
+        assertThrows(IllegalArgumentException.class, () -> CryptoWorkers.capacityFor(2, Integer.MIN_VALUE));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CryptoWorkers.capacityFor(1 << 28, 1024))
+                .getMessage().contains("no ring holds"));
         int most = GatewayOptions.MAX_WORKERS;
         try (CryptoWorkers pool = workers(most, CryptoWorkers.capacityFor(most, 1024), () -> { })) {
             assertEquals(most, pool.workerCount(), "--crypto-workers " + most + " starts with the gateway's ring");

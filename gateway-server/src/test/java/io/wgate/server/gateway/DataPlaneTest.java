@@ -41,6 +41,21 @@ class DataPlaneTest {
     }
 
     @Test
+    void theMostCryptoWorkersTheOptionsAllowStart() throws Exception {
+        Teardown many = new Teardown("wgt-dp1");
+        try {
+            DataPlane plane = new DataPlane("wgt-dp1", GatewayOptions.defaults().withAead("jdk")
+                    .withCryptoWorkers(GatewayOptions.MAX_WORKERS), many);
+            plane.startEngine(TestGateways.mainOffice("wgt-dp1", List.of()),
+                    Arrays.asList((java.net.InetSocketAddress) null));
+            assertEquals(GatewayOptions.MAX_WORKERS, plane.cryptoWorkers(),
+                    "started, though a ring of 1024 jobs holds 128 workers only");
+        } finally {
+            many.runAll();
+        }
+    }
+
+    @Test
     void theFwMarkIsSetOnTheLoopOnly() throws Exception {
         start();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> dataPlane.setFwMark(51820));

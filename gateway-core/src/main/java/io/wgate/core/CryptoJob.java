@@ -11,18 +11,21 @@ import java.util.Objects;
  * One transport message's AEAD work, cut out of the engine's data path so that it can run on another thread:
  * sealing a framed message (the counter is already assigned and written) or opening a received one (the replay
  * check waits until it has been authenticated). The engine fills a job on its owner thread and hands it to a
- * {@link CryptoQueue}; a worker calls {@link #run} exactly once; the owner then gives the job back to
- * {@link Engine#onCryptoDone}, in the order the jobs were submitted, which finishes the sequential part (send, or
- * replay window, timers, routing) and {@link #clear clears} the job for reuse.
+ * {@link CryptoQueue}; a worker calls {@link #run} exactly once; the owner records its result ({@link #finish}) and
+ * then gives the job back to {@link Engine#onCryptoDone}, in the order the jobs were submitted, which finishes the
+ * sequential part (send, or replay window, timers, routing) and {@link #clear clears} the job for reuse.
  *
  * <p>Threads: the fields are written by the owner before it publishes the job and read by the worker after it took
- * the job; the result is written by the worker before it marks the job done and read by the owner after it saw
- * that mark. The queue's publication (a release store and an acquire load) orders both hand-overs; the job
- * itself has no synchronisation. A job never allocates. {@link #run} reads the job's own fields only (the key, the
- * counter, the content's native address and length), never the buffer object or the keypair: the owner writes those
- * for every packet (a buffer's indices and reference count, the keypair's send counter), and reading them on
- * another core would cost the worker a cache miss each, per packet ({@code CryptoPipelineBenchmark}). A buffer with
- * no native address (heap, composite) is sealed or opened through the buffer instead.
+ * the job. The worker writes nothing into the job: {@link #run} returns the result, the queue carries it back with
+ * its mark that the job is done, and the owner records it with {@link #finish} after it saw that mark. The queue's
+ * publication (a release store and an acquire load) orders both hand-overs; the job itself has no synchronisation.
+ * Since only the owner writes a job, the worker's read leaves the job's cache lines valid on the owner's core, and
+ * the owner completes the job without fetching them back from the worker's (on two cores no difference could be
+ * measured, benchmarks/README.md, seventh pass). A job never allocates. {@link #run} reads the job's own fields only
+ * (the key, the counter, the content's native address and length), never the buffer object or the keypair: the owner
+ * writes those for every packet (a buffer's indices and reference count, the keypair's send counter), and reading
+ * them on another core would cost the worker a cache miss each, per packet ({@code CryptoPipelineBenchmark}). A
+ * buffer with no native address (heap, composite) is sealed or opened through the buffer instead.
  *
  * <p>Buffer: the job owns {@link #buffer()} from the engine's hand-over until {@link Engine#onCryptoDone}, which
  * passes it on (to the outbox, or as the plaintext) or releases it.
@@ -83,11 +86,12 @@ public final class CryptoJob {
     }
 
     /**
-     * Does the AEAD work with the calling thread's {@code aead}. A seal that throws (it cannot with a live key:
-     * keys of retired keypairs are destroyed only after the jobs in flight, see {@link CryptoQueue#retire}) and an
-     * open whose tag does not verify leave {@link #succeeded()} false. Worker thread; never throws.
+     * Does the AEAD work with the calling thread's {@code aead} and returns whether it sealed, or opened an authentic
+     * message; writes nothing into the job (the owner records the result with {@link #finish}). A seal that throws
+     * (it cannot with a live key: keys of retired keypairs are destroyed only after the jobs in flight, see
+     * {@link CryptoQueue#retire}) and an open whose tag does not verify return false. Worker thread; never throws.
      */
-    public void run(ChaCha20Poly1305 aead) {
+    public boolean run(ChaCha20Poly1305 aead) {
         try {
             if (kind == SEAL) {
                 if (contentAddress != 0) {
@@ -95,14 +99,21 @@ public final class CryptoJob {
                 } else {
                     aead.seal(key, counter, buffer, contentOffset, contentLength);
                 }
-                succeeded = true;
-            } else {
-                succeeded = contentAddress != 0 ? aead.openAt(key, counter, contentAddress, contentLength)
-                        : aead.open(key, counter, buffer, contentOffset, contentLength);
+                return true;
             }
+            return contentAddress != 0 ? aead.openAt(key, counter, contentAddress, contentLength)
+                    : aead.open(key, counter, buffer, contentOffset, contentLength);
         } catch (RuntimeException e) {
-            succeeded = false;
+            return false;
         }
+    }
+
+    /**
+     * Records what {@link #run} returned, before the job goes to {@link Engine#onCryptoDone}. Owner thread, after the
+     * queue's hand-over back; a job never finished counts as failed.
+     */
+    public void finish(boolean result) {
+        succeeded = result;
     }
 
     /** {@link #SEAL} or {@link #OPEN}; 0 for a cleared job. */
@@ -125,7 +136,7 @@ public final class CryptoJob {
         return address;
     }
 
-    /** Whether {@link #run} sealed, or opened an authentic message. */
+    /** Whether {@link #run} sealed, or opened an authentic message, as {@link #finish} recorded it. */
     public boolean succeeded() {
         return succeeded;
     }

@@ -6,7 +6,8 @@ import io.wgate.core.session.Keypair;
  * The seam through which the engine hands transport AEAD work to other threads (the I/O layer implements it; the
  * engine stays sans-IO). With a queue set ({@link Engine#setCryptoQueue}), the engine does everything sequential
  * itself (routing, keypair choice, counter assignment, framing; index lookup and expiry on receive) and submits a
- * {@link CryptoJob} instead of sealing or opening inline; the owner later completes each job with
+ * {@link CryptoJob} instead of sealing or opening inline; the owner later records each job's result
+ * ({@link CryptoJob#finish}, what the worker's {@link CryptoJob#run} returned) and completes it with
  * {@link Engine#onCryptoDone}, <em>in submission order</em>, so packets of a peer leave in the order they came, and
  * the replay window is still updated only after authentication.
  *

@@ -151,9 +151,10 @@ public final class Engine {
     }
 
     /**
-     * A job submitted to the {@link CryptoQueue} was run by a worker; call it for every job, in submission order.
-     * A sealed message goes to {@code out}; an opened one passes the replay window, timers and the AllowedIPs check.
-     * Clears the job.
+     * A job submitted to the {@link CryptoQueue} was run by a worker; call it for every job, in submission order,
+     * after recording what the worker's {@link CryptoJob#run} returned with {@link CryptoJob#finish} (a job never
+     * finished counts as failed and is dropped). A sealed message goes to {@code out}; an opened one passes the replay
+     * window, timers and the AllowedIPs check. Clears the job.
      *
      * @return the plaintext IP packet for the tunnel (now the caller's), or null
      */

@@ -18,8 +18,8 @@ import java.net.InetSocketAddress;
  * {@link Engine#onHandshakeDone}, which does the rest (the peer's timestamp and flood rules, the response) and
  * {@link #clear clears} the job.
  *
- * <p>Threads: as {@link CryptoJob}: the owner's writes happen before the queue publishes the job, the worker's before
- * the queue publishes its completion. The job keeps its own copy of the message (148 bytes), never a pooled buffer.
+ * <p>Threads: the owner's writes happen before the queue publishes the job (as for a {@link CryptoJob}), the
+ * worker's, into this job, before the queue publishes its completion. The job keeps its own copy of the message (148 bytes), never a pooled buffer.
  */
 public final class HandshakeJob {
 

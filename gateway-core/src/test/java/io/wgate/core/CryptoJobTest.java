@@ -172,14 +172,18 @@ class CryptoJobTest {
         if (guarded != null) {
             guarded.guarded = true;
         }
+        boolean result;
         try {
-            job.run(aead);
+            result = job.run(aead);
         } finally {
             if (guarded != null) {
                 guarded.guarded = false;
             }
         }
-        assertTrue(job.succeeded(), "the job failed");
+        assertTrue(result, "the job failed");
+        assertFalse(job.succeeded(), "the worker wrote its result into the job");
+        job.finish(result);
+        assertTrue(job.succeeded());
     }
 
     @ParameterizedTest
@@ -247,9 +251,10 @@ class CryptoJobTest {
         assertSame(forged, open.buffer());
         try (ChaCha20Poly1305 aead = implementation.newInstance()) {
             forged.guarded = true;
-            open.run(aead);
+            assertFalse(open.run(aead));
             forged.guarded = false;
         }
+        open.finish(false);
         assertFalse(open.succeeded());
         assertNull(pair.bob.engine.onCryptoDone(now, open, pair.bob.outbox));
         assertEquals(1, pair.bob.engine.drops().get(DropReason.DECRYPTION_FAILED));
@@ -278,7 +283,7 @@ class CryptoJobTest {
             small.release();
         }
         try (ChaCha20Poly1305 aead = implementation.newInstance()) {
-            seal.run(aead);
+            seal.finish(seal.run(aead));
         }
         pair.alice.engine.onCryptoDone(pair.now(), seal, pair.alice.outbox);
     }

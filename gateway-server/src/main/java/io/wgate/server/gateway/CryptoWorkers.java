@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * fills jobs at the tail and {@link #dispatch publishes} the tail. A free worker takes the next range of published
  * jobs, up to the end of a block of {@value #BLOCK} (so neighbouring segments of one super-packet mostly stay on one
  * core; when a publication ends inside a block, the rest of it may go to another worker), by a compare-and-set of
- * the shared {@code claimed} sequence; after each job it stamps the job's slot with the job's sequence
+ * the shared {@code claimed} sequence; after each job it stamps the job's slot with the job's sequence and result
  * ({@code done}). The owner takes the job at the head once its slot carries the head's sequence
  * ({@link #nextCompleted}). Taking ranges instead of owning every N-th block means a worker that the scheduler
  * preempts holds up at most its current range while the others go on with the rest of the ring (it matters when
@@ -88,8 +88,9 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
     /** What {@link #submit} records as the source of the jobs it takes, when their messages lie in it. Owner only. */
     private ByteBuf submitSource;
     /**
-     * For each slot, at {@link #doneIndex}, the sequence of the last job run in it (release store by a worker, acquire
-     * by the owner).
+     * For each slot, at {@link #doneIndex}, the stamp of the last job run in it: its sequence shifted left by one, with
+     * the job's result in the low bit ({@link #stamp}; a release store by a worker, an acquire load by the owner). The
+     * result travels here rather than in the job so that the worker writes nothing into the job (see CryptoJob).
      */
     private final long[] done;
     /**
@@ -309,14 +310,18 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
         return LONGS.compareAndSet(cursors, CLAIMED, first, end) ? end : -1;
     }
 
-    /** Runs the jobs of sequences {@code [first, end)} and stamps each done. Owner or worker. */
+    /** Runs the jobs of sequences {@code [first, end)} and stamps each done with its result. Owner or worker. */
     private static void runRange(CryptoJob[] ring, long[] done, int mask, long first, long end,
                                  ChaCha20Poly1305 aead) {
         for (long s = first; s < end; s++) {
             int slot = (int) (s & mask);
-            ring[slot].run(aead);
-            LONGS.setRelease(done, doneIndex(slot), s);
+            LONGS.setRelease(done, doneIndex(slot), stamp(s, ring[slot].run(aead)));
         }
+    }
+
+    /** The {@link #done} stamp of the job of sequence {@code s} that returned {@code result}. */
+    static long stamp(long s, boolean result) {
+        return s << 1 | (result ? 1 : 0);
     }
 
     /** Length of {@link #done} for a ring of {@code capacity} slots. */
@@ -330,15 +335,22 @@ public final class CryptoWorkers implements CryptoQueue, AutoCloseable {
     }
 
     /**
-     * The job at the head if a worker has finished it, else null; give it to the engine's
-     * {@code onCryptoDone} and then {@link #release} it. Jobs come out exactly in submission order.
+     * The job at the head if a worker has finished it, with its result {@link CryptoJob#finish recorded}, else null;
+     * give it to the engine's {@code onCryptoDone} and then {@link #release} it. Jobs come out exactly in submission
+     * order.
      */
     public CryptoJob nextCompleted() {
         if (head == tail) {
             return null;
         }
         int slot = (int) (head & mask);
-        return (long) LONGS.getAcquire(done, doneIndex(slot)) == head ? ring[slot] : null;
+        long stamp = (long) LONGS.getAcquire(done, doneIndex(slot));
+        if (stamp >>> 1 != head) { // the initial -1 gives Long.MAX_VALUE, a sequence never reached
+            return null;
+        }
+        CryptoJob job = ring[slot];
+        job.finish((stamp & 1) != 0);
+        return job;
     }
 
     /** The head job was completed: its slot can be claimed again; keypairs retired before it are destroyed. */

@@ -302,6 +302,17 @@ class CryptoWorkersTest {
     }
 
     @Test
+    void aStampCarriesTheSequenceAndTheResultForEverySequenceALongHolds() {
+        for (long s : new long[] {0, 1, 1023, 1L << 40, (1L << 62) - 1, 1L << 62, Long.MAX_VALUE}) {
+            for (boolean result : new boolean[] {true, false}) {
+                long stamp = CryptoWorkers.stamp(s, result);
+                assertEquals(s, stamp >>> 1, "sequence " + s);
+                assertEquals(result, (stamp & 1) != 0, "result of sequence " + s);
+            }
+        }
+    }
+
+    @Test
     void jobsMustBeSubmittedAndReleasedInOrder() {
         try (CryptoWorkers pool = workers(1, CryptoWorkers.BLOCK, () -> { })) {
             CryptoJob first = pool.claim();

@@ -5,13 +5,17 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.wgate.core.CryptoJob;
 import io.wgate.core.Engine;
 import io.wgate.core.Outbox;
+import io.wgate.core.session.ReplayWindow;
 import io.wgate.core.testkit.EnginePair;
 import io.wgate.core.testkit.Packets;
+import io.wgate.core.testkit.RecordingOutbox;
 import io.wgate.core.wire.Transport;
 import io.wgate.crypto.AeadImplementation;
 import io.wgate.crypto.ChaCha20Poly1305;
 import io.wgate.server.gateway.CryptoWorkers;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,14 +34,17 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The crypto pipeline alone: the benchmark thread plays the engine's event loop (it frames 1420-byte packets on an
- * established session, submits the sealing, ends each batch as the loop does, with
- * {@link CryptoWorkers#dispatchAndRun}, and completes the jobs in order) while {@code workers} threads seal
- * (0 = inline on the benchmark thread, the path without workers). One operation is one packet; a batch of
- * {@value #BATCH} is submitted per invocation and up to {@code ring} jobs stay in flight (the gateway's ring holds
- * 1024: its loop reads while the workers seal, and waits only when the ring is full), so filling and sealing overlap
- * as on the gateway. Every datagram's counter is checked to be the next one: a reordering fails the run. Run with
- * {@code -prof gc} for the bytes per packet (target 0).
+ * The crypto pipeline alone, in both directions: the benchmark thread plays the engine's event loop while
+ * {@code workers} threads seal or open (0 = inline on the benchmark thread, the path without workers).
+ * {@link #sealBatch}: the loop frames 1420-byte packets on an established session and submits the sealing;
+ * {@link #openBatch}: it takes 1456-byte transport messages from the peer (copied into the read buffer as a UDP read
+ * would) and submits the opening, the replay window, the AllowedIPs check and the rest waiting for the completion.
+ * Either way it ends each batch as the loop does, with {@link CryptoWorkers#dispatchAndRun}, and completes the jobs in
+ * order. One operation is one packet; a batch of {@value #BATCH} is submitted per invocation and up to {@code ring}
+ * jobs stay in flight (the gateway's ring holds 1024: its loop reads while the workers work, and waits only when the
+ * ring is full), so filling and sealing overlap as on the gateway. Every datagram's counter, and every opened
+ * packet's number, is checked to be the next one: a reordering fails the run. Run with {@code -prof gc} for the
+ * bytes per packet (target 0).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -50,13 +57,20 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CryptoPipelineBenchmark {
 
     static final int BATCH = 64;
+    /** Where an opened packet carries its number: the first long of the UDP payload (IPv4 and UDP headers before). */
+    static final int NUMBER_OFFSET = 28;
     /** Upper bound of one wait of the owner, a safety net only: a worker's wake-up ends it, as it ends epoll_wait. */
     private static final long PARK_NANOS = 10_000_000;
 
-    /** Checks that datagrams arrive with consecutive counters and releases them; allocates nothing. */
+    /**
+     * Checks that datagrams arrive with consecutive counters, and opened packets with consecutive numbers (the first
+     * long of their UDP payload, counting modulo {@code packetNumbers}), and releases them; allocates nothing.
+     */
     static final class OrderCheckingOutbox implements Outbox {
         long nextCounter = -1;
         long datagrams;
+        long packets;
+        int packetNumbers = 1;
 
         @Override
         public boolean sendDatagram(ByteBuf datagram, InetSocketAddress recipient) {
@@ -74,7 +88,14 @@ public class CryptoPipelineBenchmark {
 
         @Override
         public void writeToTunnel(ByteBuf packet) {
+            long number = packet.getLong(packet.readerIndex() + NUMBER_OFFSET);
+            long due = packets & (packetNumbers - 1); // a power of two
             packet.release();
+            if (number != due) {
+                throw new IllegalStateException("packet " + number + " where " + due
+                        + " was due: the pipeline reordered");
+            }
+            packets++;
         }
     }
 
@@ -97,6 +118,14 @@ public class CryptoPipelineBenchmark {
     private ByteBuf[] buffers;
     private int nextBuffer;
     private byte[] packet;
+    /** Transport messages from Bob, sealed at setup, one per buffer: the one at index i carries packet number i. */
+    private byte[][] fromBob;
+    /** Alice's replay window for Bob's messages, reset each time their counters start over. */
+    private ReplayWindow window;
+    private long nextFromBob;
+    /** Packets handed to the engine; each must come out (a datagram sent, a packet written to the tunnel). */
+    private long submitted;
+    private long completedOpens;
     private long now;
 
     @Setup(Level.Trial)
@@ -112,6 +141,7 @@ public class CryptoPipelineBenchmark {
         for (int i = 0; i < buffers.length; i++) {
             buffers[i] = PooledByteBufAllocator.DEFAULT.directBuffer(Packets.HEADROOM + packet.length + Packets.TAILROOM);
         }
+        sealFromBob();
         if (workers > 0) {
             owner = Thread.currentThread(); // JMH runs a Scope.Thread setup on the benchmark thread
             // As on the gateway, a worker that finished jobs wakes the owner (there: Netty's loop wake-up).
@@ -123,6 +153,36 @@ public class CryptoPipelineBenchmark {
             alice.setCryptoQueue(pool);
             loopAead = AeadImplementation.OPENSSL.newInstance();
         }
+    }
+
+    /**
+     * Has Bob seal one numbered packet per buffer (inline, into an outbox of its own), consecutive counters from his
+     * first. Alice opens them over and over, so her replay window is reset each time they start over (in completion
+     * order, see {@link #startOverIfDue}).
+     */
+    private void sealFromBob() {
+        fromBob = new byte[buffers.length][];
+        RecordingOutbox sink = new RecordingOutbox();
+        long firstCounter = -1;
+        for (int i = 0; i < fromBob.length; i++) {
+            byte[] payload = Packets.payload(1420 - 28, i);
+            ByteBuffer.wrap(payload).putLong(0, i); // at NUMBER_OFFSET of the packet
+            pair.bob.engine.onTunnelPacket(now, Packets.udp4("10.0.0.2", "10.0.0.1", payload), sink);
+            List<RecordingOutbox.Datagram> sealed = sink.takeDatagrams();
+            if (sealed.size() != 1) {
+                throw new IllegalStateException("Bob sent " + sealed.size() + " datagrams for one packet");
+            }
+            ByteBuf datagram = sealed.getFirst().content();
+            long counter = Transport.counter(datagram, datagram.readerIndex());
+            firstCounter = i == 0 ? counter : firstCounter;
+            if (counter != firstCounter + i) {
+                throw new IllegalStateException("Bob sealed counter " + counter + " for packet " + i);
+            }
+            fromBob[i] = Packets.bytes(datagram);
+            datagram.release();
+        }
+        window = pair.alice.peer.keypairs().current().replayWindow();
+        out.packetNumbers = fromBob.length;
     }
 
     @TearDown(Level.Trial)
@@ -137,6 +197,11 @@ public class CryptoPipelineBenchmark {
             buffer.release();
         }
         pair.close();
+        long delivered = out.datagrams + out.packets;
+        if (delivered != submitted) {
+            throw new IllegalStateException((submitted - delivered) + " of " + submitted
+                    + " packets did not come out of the pipeline: the run measured drops");
+        }
     }
 
     /**
@@ -155,12 +220,54 @@ public class CryptoPipelineBenchmark {
             }
             buf.retain().setIndex(Packets.HEADROOM, Packets.HEADROOM).writeBytes(packet);
             alice.onTunnelPacket(now, buf, out);
+            submitted++;
         }
         if (pool != null) {
             pool.dispatchAndRun(loopAead);
             complete(ring - BATCH);
         }
         return out.datagrams;
+    }
+
+    /**
+     * Copies a batch of Bob's messages into the read buffers (as a UDP read would), submits the opening, then
+     * completes jobs until a batch fits in the ring again; opened packets go to the outbox's tunnel, which checks their
+     * numbers. Buffers are reused as in {@link #sealBatch}.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long openBatch() {
+        for (int i = 0; i < BATCH; i++) {
+            int index = (int) (nextFromBob++ & (buffers.length - 1));
+            ByteBuf buf = buffers[index];
+            if (buf.refCnt() != 1) {
+                throw new IllegalStateException("a buffer is still in flight after " + buffers.length + " packets");
+            }
+            buf.retain().setIndex(0, 0).writeBytes(fromBob[index]);
+            if (pool == null) {
+                startOverIfDue();
+            }
+            ByteBuf plaintext = alice.onTransportData(now, buf, EnginePair.BOB_ADDRESS, out);
+            submitted++;
+            if (plaintext != null) {
+                out.writeToTunnel(plaintext);
+            }
+        }
+        if (pool != null) {
+            pool.dispatchAndRun(loopAead);
+            complete(ring - BATCH);
+        }
+        return out.packets;
+    }
+
+    /**
+     * Before Alice finishes opening the first of Bob's messages again, forgets the counters she saw: they repeat
+     * every {@code fromBob.length} messages. Called in completion order (inline: as each message is submitted).
+     */
+    private void startOverIfDue() {
+        if ((completedOpens++ & (fromBob.length - 1)) == 0) {
+            window.reset();
+        }
     }
 
     /** Completes jobs in order until at most {@code leftInFlight} remain. */
@@ -171,8 +278,14 @@ public class CryptoPipelineBenchmark {
                 LockSupport.parkNanos(PARK_NANOS); // the event loop sleeps in epoll_wait until a worker wakes it
                 continue;
             }
-            alice.onCryptoDone(now, job, out);
+            if (job.kind() == CryptoJob.OPEN) {
+                startOverIfDue();
+            }
+            ByteBuf plaintext = alice.onCryptoDone(now, job, out);
             pool.release(job);
+            if (plaintext != null) {
+                out.writeToTunnel(plaintext);
+            }
         }
     }
 }

@@ -19,7 +19,8 @@ import java.net.InetSocketAddress;
  * {@link #clear clears} the job.
  *
  * <p>Threads: the owner's writes happen before the queue publishes the job (as for a {@link CryptoJob}), the
- * worker's, into this job, before the queue publishes its completion. The job keeps its own copy of the message (148 bytes), never a pooled buffer.
+ * worker's, into this job, before the queue publishes its completion. The job keeps its own copy of the message
+ * (148 bytes), never a pooled buffer.
  */
 public final class HandshakeJob {
 

@@ -122,7 +122,6 @@ public class CryptoPipelineBenchmark {
     private byte[][] fromBob;
     /** Alice's replay window for Bob's messages, reset each time their counters start over. */
     private ReplayWindow window;
-    private long nextFromBob;
     /** Packets handed to the engine; each must come out (a datagram sent, a packet written to the tunnel). */
     private long submitted;
     private long completedOpens;
@@ -214,18 +213,10 @@ public class CryptoPipelineBenchmark {
     @OperationsPerInvocation(BATCH)
     public long sealBatch() {
         for (int i = 0; i < BATCH; i++) {
-            ByteBuf buf = buffers[nextBuffer++ & (buffers.length - 1)];
-            if (buf.refCnt() != 1) {
-                throw new IllegalStateException("a buffer is still in flight after " + buffers.length + " packets");
-            }
-            buf.retain().setIndex(Packets.HEADROOM, Packets.HEADROOM).writeBytes(packet);
-            alice.onTunnelPacket(now, buf, out);
+            alice.onTunnelPacket(now, reuse(nextBuffer++ & (buffers.length - 1), Packets.HEADROOM, packet), out);
             submitted++;
         }
-        if (pool != null) {
-            pool.dispatchAndRun(loopAead);
-            complete(ring - BATCH);
-        }
+        endBatch();
         return out.datagrams;
     }
 
@@ -238,12 +229,8 @@ public class CryptoPipelineBenchmark {
     @OperationsPerInvocation(BATCH)
     public long openBatch() {
         for (int i = 0; i < BATCH; i++) {
-            int index = (int) (nextFromBob++ & (buffers.length - 1));
-            ByteBuf buf = buffers[index];
-            if (buf.refCnt() != 1) {
-                throw new IllegalStateException("a buffer is still in flight after " + buffers.length + " packets");
-            }
-            buf.retain().setIndex(0, 0).writeBytes(fromBob[index]);
+            int index = nextBuffer++ & (buffers.length - 1);
+            ByteBuf buf = reuse(index, 0, fromBob[index]);
             if (pool == null) {
                 startOverIfDue();
             }
@@ -253,11 +240,28 @@ public class CryptoPipelineBenchmark {
                 out.writeToTunnel(plaintext);
             }
         }
+        endBatch();
+        return out.packets;
+    }
+
+    /**
+     * The buffer at {@code index}, retained for the engine, holding {@code content} from {@code offset} (the read's
+     * copy). Fails if it is still in flight: more packets were in flight than there are buffers.
+     */
+    private ByteBuf reuse(int index, int offset, byte[] content) {
+        ByteBuf buf = buffers[index];
+        if (buf.refCnt() != 1) {
+            throw new IllegalStateException("a buffer is still in flight after " + buffers.length + " packets");
+        }
+        return buf.retain().setIndex(offset, offset).writeBytes(content);
+    }
+
+    /** Ends a batch as the event loop does, then completes jobs until the next batch fits in the ring. */
+    private void endBatch() {
         if (pool != null) {
             pool.dispatchAndRun(loopAead);
             complete(ring - BATCH);
         }
-        return out.packets;
     }
 
     /**
